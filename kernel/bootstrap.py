@@ -1,0 +1,167 @@
+"""Make the platform's database and broker ready: ``python -m kernel.bootstrap [--demo]``.
+
+For every process listed under ``SERVICES`` in the config: one login role and one schema
+it owns (and nothing else), its migrations (kernel tables first, then its own), and the
+AMQP queues its event handlers consume (declared up front so no event published before
+the consumer's first start is dropped). ``--demo`` then loads each module's demo data
+through its own use cases. Every step is idempotent: running it twice is safe.
+"""
+import argparse
+import importlib
+import inspect
+import logging
+import os
+import sys
+
+import kernel  # noqa: F401
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from kernel.config import load_config, service_dsn
+
+log = logging.getLogger("bootstrap")
+KERNEL_MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+def role_name(service):
+    return f"svc_{service}"
+
+
+def services_of(config):
+    return dict(config["SERVICES"])
+
+
+def ensure_database(admin_url):
+    params = conninfo_to_dict(admin_url)
+    dbname = params.get("dbname", "postgres")
+    server = make_conninfo(admin_url, dbname="postgres")
+    with psycopg.connect(server, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+            log.info("created database %s", dbname)
+    return dbname
+
+
+def ensure_service_schema(admin_url, service, password):
+    """One role per service owning one schema; nobody else is granted anything on it."""
+    role = role_name(service)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        dbname = conn.info.dbname
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        verb = "ALTER" if exists else "CREATE"
+        conn.execute(sql.SQL(verb + " ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {}").format(
+            sql.Identifier(role), sql.Literal(password)))
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(
+            sql.Identifier(service), sql.Identifier(role)))
+        conn.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM PUBLIC").format(sql.Identifier(service)))
+        conn.execute(sql.SQL("ALTER ROLE {} IN DATABASE {} SET search_path = {}").format(
+            sql.Identifier(role), sql.Identifier(dbname), sql.Identifier(service)))
+        # Extensions need a superuser; they live in the service's schema (pg_trgm for search).
+        conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA {}").format(sql.Identifier(service))
+                     ) if service == "deputy" else None
+        conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+
+
+def migration_dirs(module_name):
+    module_dir = os.path.dirname(importlib.util.find_spec(module_name).origin)
+    dirs = [KERNEL_MIGRATIONS]
+    own = os.path.join(module_dir, "migrations")
+    if os.path.isdir(own):
+        dirs.append(own)
+    return dirs
+
+
+def migrate(config, service, module_name):
+    from yoyo import get_backend, read_migrations
+
+    dsn = service_dsn(config, service)
+    params = conninfo_to_dict(dsn)
+    url = "postgresql+psycopg://{user}:{password}@{host}:{port}/{dbname}?schema={schema}".format(
+        user=params["user"], password=params.get("password", ""), host=params.get("host", "127.0.0.1"),
+        port=params.get("port", 5432), dbname=params["dbname"], schema=service)
+    backend = get_backend(url)
+    migrations = read_migrations(*migration_dirs(module_name))
+    with backend.lock():
+        pending = backend.to_apply(migrations)
+        backend.apply_migrations(pending)
+    backend.connection.close()
+    if len(pending):
+        log.info("%s: applied %d migration(s)", service, len(pending))
+
+
+def subscriptions(module_name, service):
+    """(source service, event type, queue name) of every ``subscribe`` handler in a module."""
+    from kernel.consumer import ReliableEventHandler
+
+    module = importlib.import_module(module_name)
+    found = []
+    for cls in vars(module).values():
+        if not (inspect.isclass(cls) and cls.__module__ == module.__name__):
+            continue
+        for method_name, method in inspect.getmembers(cls, inspect.isfunction):
+            for entrypoint in getattr(method, "nameko_entrypoints", ()):
+                if isinstance(entrypoint, ReliableEventHandler):
+                    source, event_type = entrypoint.source_service, entrypoint.event_type
+                    queue = f"evt-{source}-{event_type}--{service}.{method_name}"
+                    found.append((source, event_type, queue))
+    return found
+
+
+def declare_topology(config):
+    from kombu import Connection, Queue
+
+    from kernel.consumer import DEFAULT_RETRY_DELAYS, declare_side_queues
+    from kernel.outbox import exchange_for
+
+    delays = tuple(config.get("EVENT_RETRY_DELAYS") or DEFAULT_RETRY_DELAYS)
+    with Connection(config["AMQP_URI"], connect_timeout=5) as connection:
+        channel = connection.default_channel
+        for service, module_name in services_of(config).items():
+            exchange_for(f"{service}.events")(channel).declare()
+            for source, event_type, queue_name in subscriptions(module_name, service):
+                queue = Queue(queue_name, exchange=exchange_for(f"{source}.events"), routing_key=event_type,
+                              durable=True, auto_delete=False)
+                queue(channel).declare()
+                declare_side_queues(channel, queue_name, delays)
+
+
+def load_demo(config):
+    """Each process may ship ``<package>.seed.load_demo(config)``; run those in order."""
+    for service, module_name in services_of(config).items():
+        package = module_name.rsplit(".", 1)[0]
+        try:
+            seed = importlib.import_module(f"{package}.seed")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.seed":
+                raise
+            continue
+        count = seed.load_demo(config)
+        log.info("%s: demo data ready (%s)", service, count)
+
+
+def bootstrap(config, demo=False, topology=True):
+    admin_url = config["DATABASE_URL"]
+    ensure_database(admin_url)
+    for service, module_name in services_of(config).items():
+        ensure_service_schema(admin_url, service, config["SERVICE_DB_PASSWORD"])
+        migrate(config, service, module_name)
+    if topology:
+        declare_topology(config)
+    if demo:
+        load_demo(config)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--demo", action="store_true", help="load the demo data set")
+    parser.add_argument("--no-topology", action="store_true", help="skip declaring AMQP queues")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    config = load_config()
+    bootstrap(config, demo=args.demo, topology=not args.no_topology)
+    log.info("bootstrap complete")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Reliable event consumers: envelope validation, retry with backoff, dead-lettering.
+
+nameko's own ``event_handler`` acks a message whose handler failed (the event is lost),
+and a message kombu cannot decode kills the whole consumer. ``subscribe`` fixes both:
+
+* a message that is not a valid envelope (bad JSON, wrong content type, missing fields)
+  goes straight to ``<queue>.dlq`` and is acked: the queue keeps flowing;
+* a handler that raises is re-published to ``<queue>.retry.<n>`` (a queue whose TTL
+  dead-letters back into ``<queue>``), with growing delays from ``EVENT_RETRY_DELAYS``;
+  after the last retry it goes to ``<queue>.dlq`` with the error in its headers;
+* the original is acked only after its retry or dead-letter copy is confirmed.
+
+Handlers receive the envelope dict and must be idempotent (``UnitOfWork.claim_event``).
+``python -m kernel.dlq`` lists and replays dead letters.
+"""
+import json
+import logging
+import traceback
+from functools import partial
+
+from kombu import Connection, Queue
+from marshmallow import ValidationError
+from nameko.events import EventHandler
+from nameko.messaging import QueueConsumer
+
+from kernel.envelope import ENVELOPE_SCHEMA
+from kernel.logs import correlation_id_var
+from kernel.metrics import service_metrics
+
+log = logging.getLogger(__name__)
+
+ATTEMPT_HEADER = "x-attempt"
+DEFAULT_RETRY_DELAYS = (1, 5, 30)
+
+
+def retry_queue_name(queue_name, attempt):
+    return f"{queue_name}.retry.{attempt}"
+
+
+def dead_letter_queue_name(queue_name):
+    return f"{queue_name}.dlq"
+
+
+def declare_side_queues(channel, queue_name, delays):
+    """The retry ladder and the dead-letter queue that belong to ``queue_name``."""
+    for attempt, delay in enumerate(delays, start=1):
+        Queue(retry_queue_name(queue_name, attempt), durable=True, queue_arguments={
+            "x-message-ttl": int(delay * 1000),
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": queue_name,
+        })(channel).declare()
+    Queue(dead_letter_queue_name(queue_name), durable=True)(channel).declare()
+
+
+class GuardedQueueConsumer(QueueConsumer):
+    """nameko's shared consumer, but undecodable messages are dead-lettered, not fatal."""
+
+    def get_consumers(self, consumer_cls, channel):
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            if hasattr(provider, "on_decode_error"):
+                consumer.on_decode_error = provider.on_decode_error
+        return consumers
+
+
+class ReliableEventHandler(EventHandler):
+    queue_consumer = GuardedQueueConsumer()
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        self.delays = tuple(config.get("EVENT_RETRY_DELAYS") or DEFAULT_RETRY_DELAYS)
+        self.amqp_uri = config["AMQP_URI"]
+        self.metrics = service_metrics(self.container.service_name)
+        self.consumer_name = self.queue.name
+        with Connection(self.amqp_uri, connect_timeout=5) as connection:
+            channel = connection.default_channel
+            self.queue(channel).declare()
+            declare_side_queues(channel, self.queue.name, self.delays)
+
+    # -- receiving ---------------------------------------------------------------
+    def handle_message(self, body, message):
+        try:
+            if not isinstance(body, dict):
+                raise ValidationError({"_schema": ["body is not a JSON object"]})
+            envelope = ENVELOPE_SCHEMA.load(body)
+        except ValidationError as exc:
+            self._dead_letter(message, message.body, "invalid_envelope", json.dumps(exc.normalized_messages()))
+            return
+        if envelope["type"] != self.event_type:
+            self._dead_letter(message, message.body, "unexpected_type", envelope["type"])
+            return
+        context_data = self.unpack_message_headers(message)
+        context_data["correlation_id"] = context_data.get("correlation_id") or envelope["correlation_id"]
+        context_data["event_id"] = envelope["event_id"]
+        self.container.spawn_worker(
+            self, (envelope,), {}, context_data=context_data,
+            handle_result=partial(self.handle_result, message))
+
+    def on_decode_error(self, message, exc):
+        """kombu could not decode the body (bad JSON, disallowed content type)."""
+        self._dead_letter(message, message.body, "undecodable", repr(exc))
+
+    def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+        correlation_id_var.set(None)
+        event_type = self.event_type
+        if exc_info is None:
+            self.metrics.events_consumed.labels(event_type, "ok").inc()
+            self.queue_consumer.ack_message(message)
+            return result, exc_info
+        self.metrics.events_consumed.labels(event_type, "error").inc()
+        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 0)) + 1
+        error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
+        try:
+            if attempt <= len(self.delays):
+                self._republish(message, retry_queue_name(self.queue.name, attempt),
+                                {ATTEMPT_HEADER: attempt, "x-last-error": error[:1000]})
+                self.metrics.events_retried.labels(event_type).inc()
+                log.warning("event %s failed (attempt %d), retrying: %s", event_type, attempt, error)
+            else:
+                self._dead_letter(message, message.body, "handler_failed", error, ack=False)
+        except Exception:
+            # Could not park the message: leave it unacked so the broker redelivers it.
+            log.exception("could not retry or dead-letter a failed event; it will be redelivered")
+            self.queue_consumer.requeue_message(message)
+            return result, exc_info
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+    # -- parking -------------------------------------------------------------------
+    def _republish(self, message, queue_name, extra_headers, body=None):
+        headers = dict(message.headers or {})
+        headers.pop("x-death", None)
+        headers.update(extra_headers)
+        with Connection(self.amqp_uri, transport_options={"confirm_publish": True},
+                        connect_timeout=5) as connection:
+            connection.Producer().publish(
+                message.body if body is None else body, exchange="", routing_key=queue_name,
+                headers=headers, content_type=message.content_type or "application/octet-stream",
+                content_encoding=message.content_encoding or "binary",
+                delivery_mode=2, retry=True, retry_policy={"max_retries": 3})
+
+    def _dead_letter(self, message, raw_body, reason, error, ack=True):
+        self._republish(message, dead_letter_queue_name(self.queue.name), {
+            "x-dead-letter-reason": reason, "x-error": str(error)[:2000],
+            "x-original-queue": self.queue.name,
+        }, body=raw_body)
+        self.metrics.events_dead_lettered.labels(reason).inc()
+        log.error("event dead-lettered from %s (%s): %s", self.queue.name, reason, str(error)[:300])
+        if ack:
+            self.queue_consumer.ack_message(message)
+
+
+subscribe = ReliableEventHandler.decorator

@@ -1,0 +1,194 @@
+"""PostgreSQL access: a pooled dependency provider and the unit of work.
+
+One pool per service process, sized to the container's ``max_workers`` plus a few (the
+relay and health checks take their own). Each service logs in as its own role whose
+``search_path`` is its own schema (set by ``kernel.bootstrap``), so repositories write
+unqualified table names and can never reach another service's schema.
+"""
+import logging
+
+import kernel  # noqa: F401  (selects the eventlet-friendly psycopg wait function first)
+import psycopg
+from nameko.extensions import DependencyProvider
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from kernel.config import service_dsn
+from kernel.envelope import new_envelope
+from kernel.errors import ServiceUnavailable
+from kernel.logs import current_correlation_id
+
+log = logging.getLogger(__name__)
+
+
+class UnitOfWork:
+    """What use cases see: repositories, ``emit`` for events, ``claim_event`` for
+    idempotent consumers, ``commit``. Leaving the block without commit rolls back."""
+
+    producer = "unknown"
+    correlation_id = None
+
+    def __init__(self):
+        self.pending_events = []
+
+    def __enter__(self):
+        self.pending_events = []
+        return self
+
+    def __exit__(self, *exc_info):
+        self.rollback()
+
+    def emit(self, event_type, data, aggregate_id=None, exchange=None, routing_key=None):
+        """Queue an event; it is written to the outbox in the same transaction at commit."""
+        envelope = new_envelope(event_type, data, self.producer,
+                                correlation_id=self.correlation_id,
+                                aggregate_id=None if aggregate_id is None else str(aggregate_id))
+        self.pending_events.append((envelope, exchange, routing_key))
+        return envelope
+
+    def claim_event(self, consumer, event_id):
+        """Record that ``consumer`` handled ``event_id``; False if it already had."""
+        raise NotImplementedError
+
+    def commit(self):
+        raise NotImplementedError
+
+    def rollback(self):
+        raise NotImplementedError
+
+
+class PostgresUnitOfWork(UnitOfWork):
+    def __init__(self, pool, producer, repositories, correlation_id=None, pool_timeout=1.5):
+        super().__init__()
+        self.pool = pool
+        self.producer = producer
+        self.repository_factories = repositories
+        self.correlation_id = correlation_id
+        self.pool_timeout = pool_timeout
+        self.connection = None
+
+    def __enter__(self):
+        super().__enter__()
+        try:
+            self.connection = self.pool.getconn(timeout=self.pool_timeout)
+        except PoolTimeout as exc:
+            raise ServiceUnavailable("database unavailable", {"reason": "no database connection"}) from exc
+        self.cursor = self.connection.cursor()
+        for name, factory in self.repository_factories.items():
+            setattr(self, name, factory(self.cursor))
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if self.connection is not None and not self.connection.closed:
+                self.connection.rollback()
+        except psycopg.Error:
+            pass
+        finally:
+            if self.connection is not None:
+                self.pool.putconn(self.connection)
+                self.connection = None
+        if isinstance(exc, psycopg.OperationalError):
+            raise ServiceUnavailable("database unavailable", {"reason": type(exc).__name__}) from exc
+        return False
+
+    def claim_event(self, consumer, event_id):
+        self.cursor.execute(
+            "INSERT INTO processed_events (consumer, event_id) VALUES (%s, %s) "
+            "ON CONFLICT DO NOTHING RETURNING 1", (consumer, event_id))
+        return self.cursor.fetchone() is not None
+
+    def commit(self):
+        if self.pending_events:
+            default_exchange = f"{self.producer}.events"
+            self.cursor.executemany(
+                "INSERT INTO outbox (event_id, aggregate_id, event_type, exchange, routing_key, payload) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                [(env["event_id"], env["aggregate_id"], env["type"], exchange or default_exchange,
+                  routing_key or env["type"], Jsonb(env))
+                 for env, exchange, routing_key in self.pending_events])
+            # Delivered only if the transaction commits: wakes the relay at once.
+            self.cursor.execute("SELECT pg_notify('outbox', '')")
+        self.connection.commit()
+        self.pending_events = []
+
+    def rollback(self):
+        self.pending_events = []
+        if self.connection is not None:
+            self.connection.rollback()
+
+
+def make_pool(dsn, max_size, name):
+    return ConnectionPool(
+        dsn, min_size=min(2, max_size), max_size=max_size, open=False, name=name,
+        check=ConnectionPool.check_connection,
+        # A dead database must not stall start-up; readiness reports it instead.
+        reconnect_timeout=0, kwargs={"connect_timeout": 3},
+    )
+
+
+class Database(DependencyProvider):
+    """Injects a factory of unit-of-work objects bound to this worker's correlation id.
+
+    ``repositories`` maps attribute names to callables ``cursor -> repository``.
+    """
+
+    def __init__(self, repositories=None):
+        self.repositories = repositories or {}
+        self.pool = None
+
+    def setup(self):
+        config = self.container.config
+        self.service = self.container.service_name
+        self.dsn = service_dsn(config, self.service)
+        self.pool_timeout = float(config.get("DB_POOL_TIMEOUT_SECONDS", 1.5))
+        size = int(config.get("max_workers", 10)) + 4
+        self.pool = make_pool(self.dsn, size, f"{self.service}-pool")
+
+    def start(self):
+        self.pool.open(wait=False)
+
+    def stop(self):
+        if self.pool is not None:
+            self.pool.close(timeout=2)
+
+    kill = stop
+
+    def unit_of_work(self, correlation_id=None):
+        return PostgresUnitOfWork(self.pool, self.service, self.repositories,
+                                  correlation_id=correlation_id, pool_timeout=self.pool_timeout)
+
+    def get_dependency(self, worker_ctx):
+        correlation_id = worker_ctx.data.get("correlation_id") or current_correlation_id()
+        return UnitOfWorkFactory(self, correlation_id)
+
+    def ping(self, timeout=1.0):
+        """Readiness probe: True when a pooled connection answers."""
+        try:
+            with self.pool.connection(timeout=timeout) as conn:
+                conn.execute("SELECT 1")
+            return True
+        except (PoolTimeout, psycopg.Error):
+            return False
+
+    def pool_stats(self):
+        stats = self.pool.get_stats() if self.pool is not None else {}
+        return {"size": stats.get("pool_size", 0), "available": stats.get("pool_available", 0),
+                "waiting": stats.get("requests_waiting", 0), "max": self.pool.max_size if self.pool else 0}
+
+
+class UnitOfWorkFactory:
+    """What a service method gets as ``self.db``: call it for a unit of work."""
+
+    def __init__(self, provider, correlation_id):
+        self.provider = provider
+        self.correlation_id = correlation_id
+
+    def __call__(self):
+        return self.provider.unit_of_work(self.correlation_id)
+
+    def ping(self):
+        return self.provider.ping()
+
+    def pool_stats(self):
+        return self.provider.pool_stats()

@@ -1,0 +1,66 @@
+"""Typed domain errors that cross the nameko RPC wire as the same class.
+
+nameko serialises a remote exception as (exc_path, exc_args); classes registered with
+``deserialize_to_instance`` are rebuilt on the caller's side from their args, so every
+error here takes exactly ``(message, details)`` positional args of JSON primitives.
+The gateway maps each class through ONE table (gateway/errors.py) to status + code.
+"""
+from nameko.exceptions import deserialize_to_instance
+
+
+class DomainError(Exception):
+    code = "DOMAIN_ERROR"
+
+    def __init__(self, message="", details=None):
+        super().__init__(message, details or {})
+
+    @property
+    def message(self):
+        return self.args[0]
+
+    @property
+    def details(self):
+        return self.args[1]
+
+
+@deserialize_to_instance
+class ValidationFailed(DomainError):
+    """Input rejected; ``details`` maps each bad field to its messages."""
+    code = "VALIDATION_ERROR"
+
+
+@deserialize_to_instance
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+@deserialize_to_instance
+class Conflict(DomainError):
+    code = "CONFLICT"
+
+
+@deserialize_to_instance
+class Forbidden(DomainError):
+    code = "FORBIDDEN"
+
+
+@deserialize_to_instance
+class Unprocessable(DomainError):
+    """Well-formed input that breaks a rule (e.g. an unknown co-signer)."""
+    code = "UNPROCESSABLE"
+
+
+@deserialize_to_instance
+class ServiceUnavailable(DomainError):
+    """A dependency of the service (its database, the broker) is down."""
+    code = "SERVICE_UNAVAILABLE"
+
+
+class DeadlineExceeded(DomainError):
+    """Raised on the caller's side only: the callee did not answer in time."""
+    code = "DEADLINE_EXCEEDED"
+
+
+def validation_error(marshmallow_error):
+    """Turn a marshmallow ValidationError into ours, keeping per-field messages."""
+    return ValidationFailed("invalid input", marshmallow_error.normalized_messages())

@@ -1,0 +1,142 @@
+"""Transactional outbox relay.
+
+Use cases write events into their schema's ``outbox`` table in the same transaction as
+their state change (``UnitOfWork.emit``). This relay publishes those rows to RabbitMQ
+with publisher confirms, in id order, then marks them sent. Only one replica of a service
+relays at a time (a session advisory lock), which keeps per-aggregate (indeed global)
+order. A crash between publish and mark re-publishes on restart: consumers are
+idempotent, so delivery is at-least-once and application exactly-once.
+"""
+import datetime
+import logging
+import os
+import time
+import zlib
+
+import kernel  # noqa: F401
+import eventlet
+import psycopg
+from kombu import Connection, Exchange
+from nameko.extensions import DependencyProvider
+
+from kernel.config import service_dsn
+from kernel.metrics import service_metrics
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+IDLE_WAIT_SECONDS = 1.0
+PURGE_EVERY_SECONDS = 600
+KEEP_PUBLISHED = datetime.timedelta(days=7)
+
+
+def exchange_for(name):
+    # Same declaration nameko uses for "<service>.events", so both sides agree.
+    return Exchange(name, type="topic", durable=True, delivery_mode=2)
+
+
+class OutboxRelay(DependencyProvider):
+    def setup(self):
+        config = self.container.config
+        self.service = self.container.service_name
+        self.dsn = service_dsn(config, self.service)
+        self.amqp_uri = config["AMQP_URI"]
+        self.metrics = service_metrics(self.service)
+        self.lock_key = zlib.crc32(f"outbox-relay:{self.service}".encode())
+        self.running = False
+        self.leader = False
+        self.last_loop = 0.0
+        self.thread = None
+        self._exchanges = {}
+        self._last_purge = 0.0
+
+    def start(self):
+        self.running = True
+        self.thread = self.container.spawn_managed_thread(self._run, identifier="outbox-relay")
+
+    def stop(self):
+        self.running = False
+        if self.thread is not None:
+            self.thread.kill()
+
+    kill = stop
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def healthy(self):
+        return self.running and time.monotonic() - self.last_loop < 3 * IDLE_WAIT_SECONDS + 5
+
+    def _run(self):
+        backoff = 0.5
+        while self.running:
+            try:
+                self._relay_until_error()
+                backoff = 0.5
+            except Exception as exc:  # the relay must outlive any outage
+                self.leader = False
+                log.warning("outbox relay error, retrying in %.1fs: %s", backoff, exc)
+                eventlet.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    def _relay_until_error(self):
+        with psycopg.connect(self.dsn, autocommit=True, connect_timeout=3) as db, \
+                Connection(self.amqp_uri, transport_options={"confirm_publish": True},
+                           connect_timeout=3) as broker:
+            db.execute("LISTEN outbox")
+            producer = broker.Producer()
+            self.leader = False
+            while self.running:
+                self.last_loop = time.monotonic()
+                if not self.leader:
+                    self.leader = db.execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,)).fetchone()[0]
+                if self.leader and self._publish_batch(db, producer) == BATCH_SIZE:
+                    continue  # more waiting: no need to sleep
+                self._observe_backlog(db)
+                self._purge_old(db)
+                for _ in db.notifies(timeout=IDLE_WAIT_SECONDS, stop_after=1):
+                    pass
+
+    def _publish_batch(self, db, producer):
+        rows = db.execute(
+            "SELECT id, exchange, routing_key, event_type, payload, created_at FROM outbox "
+            "WHERE published_at IS NULL ORDER BY id LIMIT %s", (BATCH_SIZE,)).fetchall()
+        if not rows:
+            return 0
+        if os.environ.get("OUTBOX_FAULT") == "crash_before_publish":
+            log.error("OUTBOX_FAULT=crash_before_publish: exiting before publishing %d rows", len(rows))
+            os._exit(17)
+        sent = []
+        try:
+            for row_id, exchange_name, routing_key, event_type, payload, created_at in rows:
+                exchange = self._exchanges.get(exchange_name)
+                if exchange is None:
+                    exchange = self._exchanges[exchange_name] = exchange_for(exchange_name)
+                producer.publish(
+                    payload, exchange=exchange, routing_key=routing_key, serializer="json",
+                    delivery_mode=2, declare=[exchange], retry=False,
+                    message_id=payload["event_id"], type=event_type,
+                    headers={"nameko.correlation_id": payload.get("correlation_id") or payload["event_id"],
+                             "event_type": event_type, "producer": payload.get("producer")},
+                )  # returns after the broker's confirm (confirm_publish)
+                sent.append(row_id)
+                self.metrics.events_published.labels(event_type).inc()
+                self.metrics.outbox_delay.observe(
+                    (datetime.datetime.now(datetime.timezone.utc) - created_at).total_seconds())
+        finally:
+            if sent:
+                db.execute("UPDATE outbox SET published_at = now() WHERE id = ANY(%s)", (sent,))
+        return len(rows)
+
+    def _observe_backlog(self, db):
+        count, lag = db.execute(
+            "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) "
+            "FROM outbox WHERE published_at IS NULL").fetchone()
+        self.metrics.outbox_backlog.set(count)
+        self.metrics.outbox_lag.set(float(lag))
+
+    def _purge_old(self, db):
+        if not self.leader or time.monotonic() - self._last_purge < PURGE_EVERY_SECONDS:
+            return
+        self._last_purge = time.monotonic()
+        db.execute("DELETE FROM outbox WHERE published_at < now() - %s", (KEEP_PUBLISHED,))

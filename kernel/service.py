@@ -1,0 +1,64 @@
+"""What every platform service has: correlation ids in logs, entrypoint metrics,
+``health`` over RPC and ``/health`` + ``/metrics`` over HTTP on its own port."""
+import json
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+from nameko.web.handlers import http
+from werkzeug.wrappers import Response
+
+from kernel.logs import correlation_id_var
+from kernel.metrics import EntrypointMetrics, exposition
+
+
+class CorrelationContext(DependencyProvider):
+    """Puts the worker's correlation id where the log formatter finds it."""
+
+    def worker_setup(self, worker_ctx):
+        correlation_id_var.set(worker_ctx.data.get("correlation_id"))
+
+    def worker_teardown(self, worker_ctx):
+        correlation_id_var.set(None)
+
+
+class PlatformService:
+    """Mixin for nameko service classes. Subclasses may define ``db`` (kernel.db.Database)
+    and ``relay`` (kernel.outbox.OutboxRelay); readiness checks whichever exist."""
+
+    correlation = CorrelationContext()
+    entrypoint_metrics = EntrypointMetrics()
+
+    def _readiness(self):
+        checks = {}
+        db = getattr(self, "db", None)
+        if db is not None:
+            checks["database"] = db.ping()
+            stats = db.pool_stats()
+            for state in ("size", "available", "waiting"):
+                self.entrypoint_metrics.pool_size.labels(state).set(stats[state])
+        relay = getattr(self, "relay", None)
+        if relay is not None:
+            checks["outbox_relay"] = relay.healthy()
+        return {"service": self.name, "live": True, "ready": all(checks.values()), "checks": checks}
+
+    @rpc
+    def health(self):
+        return self._readiness()
+
+    @rpc
+    def ping(self):
+        return {"service": self.name, "pong": True}
+
+    @http("GET", "/health")
+    def http_health(self, request):
+        body = self._readiness()
+        return Response(json.dumps(body), status=200 if body["ready"] else 503, mimetype="application/json")
+
+    @http("GET", "/health/live")
+    def http_live(self, request):
+        return Response(json.dumps({"service": self.name, "live": True}), mimetype="application/json")
+
+    @http("GET", "/metrics")
+    def http_metrics(self, request):
+        payload, content_type = exposition()
+        return Response(payload, content_type=content_type)

@@ -1,0 +1,83 @@
+"""SQL for the deputy schema. Returns domain objects."""
+from services.deputy.domain import Deputy, Station
+
+DEPUTY_COLUMNS = ("code", "name", "gender", "ethnicity", "birth_year", "level", "town", "station_code",
+                  "term", "occupation", "phone", "email", "status", "version")
+STATION_COLUMNS = ("code", "name", "level", "town", "parent_code", "address", "reception_day")
+_DEPUTY_SELECT = "SELECT " + ", ".join(DEPUTY_COLUMNS) + " FROM deputies"
+
+
+class DeputyRepository:
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def get(self, code, for_update=False):
+        self.cursor.execute(_DEPUTY_SELECT + " WHERE code = %s" + (" FOR UPDATE" if for_update else ""), (code,))
+        row = self.cursor.fetchone()
+        return Deputy(*row) if row else None
+
+    def next_code(self):
+        self.cursor.execute("SELECT nextval('deputy_number_seq')")
+        return "D%04d" % self.cursor.fetchone()[0]
+
+    def phone_taken(self, phone, except_code=None):
+        self.cursor.execute("SELECT 1 FROM deputies WHERE phone = %s AND code IS DISTINCT FROM %s",
+                            (phone, except_code))
+        return self.cursor.fetchone() is not None
+
+    def add(self, deputy):
+        values = [getattr(deputy, c) for c in DEPUTY_COLUMNS]
+        self.cursor.execute(
+            "INSERT INTO deputies (" + ", ".join(DEPUTY_COLUMNS) + ") VALUES ("
+            + ", ".join(["%s"] * len(DEPUTY_COLUMNS)) + ") ON CONFLICT (code) DO NOTHING RETURNING 1", values)
+        return self.cursor.fetchone() is not None
+
+    def save(self, deputy, changed):
+        assignments = ", ".join(f"{name} = %s" for name in changed)
+        self.cursor.execute(
+            f"UPDATE deputies SET {assignments}, version = %s, updated_at = now() WHERE code = %s",
+            [getattr(deputy, name) for name in changed] + [deputy.version, deputy.code])
+
+    def list(self, level=None, town=None, station=None, status=None, q=None, limit=50, offset=0):
+        clauses, params = [], []
+        for column, value in (("level", level), ("town", town), ("station_code", station), ("status", status)):
+            if value:
+                clauses.append(f"{column} = %s")
+                params.append(value)
+        if q:
+            clauses.append("name LIKE %s")
+            params.append("%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        self.cursor.execute("SELECT count(*) FROM deputies" + where, params)
+        total = self.cursor.fetchone()[0]
+        self.cursor.execute(_DEPUTY_SELECT + where + " ORDER BY code LIMIT %s OFFSET %s", params + [limit, offset])
+        return [Deputy(*row) for row in self.cursor.fetchall()], total
+
+    def sync_number_sequence(self):
+        """After loading deputies with explicit codes, continue numbering after them."""
+        self.cursor.execute(
+            "SELECT setval('deputy_number_seq', GREATEST(COALESCE(max(substring(code from 2)::int), 0), 1)) "
+            "FROM deputies WHERE code ~ '^D[0-9]+$'")
+
+
+class StationRepository:
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def get(self, code):
+        self.cursor.execute("SELECT " + ", ".join(STATION_COLUMNS) + " FROM stations WHERE code = %s", (code,))
+        row = self.cursor.fetchone()
+        return Station(*row) if row else None
+
+    def all(self):
+        self.cursor.execute("SELECT " + ", ".join(STATION_COLUMNS) + " FROM stations ORDER BY code")
+        return [Station(*row) for row in self.cursor.fetchall()]
+
+    def add(self, station):
+        self.cursor.execute(
+            "INSERT INTO stations (" + ", ".join(STATION_COLUMNS) + ") VALUES ("
+            + ", ".join(["%s"] * len(STATION_COLUMNS)) + ") ON CONFLICT (code) DO NOTHING",
+            [getattr(station, c) for c in STATION_COLUMNS])
+
+
+REPOSITORIES = {"deputies": DeputyRepository, "stations": StationRepository}

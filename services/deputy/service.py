@@ -1,0 +1,51 @@
+"""The deputy service: roster of deputies and liaison stations. Entrypoints are thin."""
+from marshmallow import ValidationError
+from nameko.rpc import rpc
+
+from kernel.db import Database
+from kernel.errors import validation_error
+from kernel.outbox import OutboxRelay
+from kernel.service import PlatformService
+from services.deputy import handlers
+from services.deputy.repository import REPOSITORIES
+from services.deputy.schemas import (DeputyCreateSchema, DeputyListQuerySchema, DeputySchema,
+                                     DeputyUpdateSchema, StationSchema)
+
+
+def load(schema, payload, **kwargs):
+    try:
+        return schema.load(payload or {}, **kwargs)
+    except ValidationError as exc:
+        raise validation_error(exc)
+
+
+class DeputyService(PlatformService):
+    name = "deputy"
+
+    db = Database(REPOSITORIES)
+    relay = OutboxRelay()
+
+    @rpc
+    def list_deputies(self, query=None, include_contact=False):
+        deputies, total = handlers.list_deputies(load(DeputyListQuerySchema(), query), self.db())
+        return {"items": [d.as_dict(include_contact) for d in deputies], "total": total}
+
+    @rpc
+    def get_deputy(self, deputy_id, include_contact=False):
+        return handlers.get_deputy(deputy_id, self.db()).as_dict(include_contact)
+
+    @rpc
+    def register_deputy(self, payload):
+        deputy = handlers.register_deputy(load(DeputyCreateSchema(), payload), self.db())
+        return deputy.as_dict(include_contact=True)
+
+    @rpc
+    def update_deputy(self, deputy_id, payload):
+        changes = load(DeputyUpdateSchema(), payload)
+        expected_version = changes.pop("version", None)
+        deputy = handlers.update_deputy(deputy_id, changes, self.db(), expected_version)
+        return deputy.as_dict(include_contact=True)
+
+    @rpc
+    def list_stations(self):
+        return StationSchema(many=True).dump(handlers.station_hierarchy(self.db()))
