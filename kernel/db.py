@@ -50,6 +50,14 @@ class UnitOfWork:
         """Record that ``consumer`` handled ``event_id``; False if it already had."""
         raise NotImplementedError
 
+    def recall(self, scope, key):
+        """The stored result of an earlier write with this Idempotency-Key, or None.
+        Holds a transaction lock on the key so concurrent retries wait for the first."""
+        raise NotImplementedError
+
+    def remember(self, scope, key, result):
+        raise NotImplementedError
+
     def commit(self):
         raise NotImplementedError
 
@@ -97,6 +105,16 @@ class PostgresUnitOfWork(UnitOfWork):
             "INSERT INTO processed_events (consumer, event_id) VALUES (%s, %s) "
             "ON CONFLICT DO NOTHING RETURNING 1", (consumer, event_id))
         return self.cursor.fetchone() is not None
+
+    def recall(self, scope, key):
+        self.cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{scope}:{key}",))
+        self.cursor.execute("SELECT response FROM idempotency_keys WHERE scope = %s AND key = %s", (scope, key))
+        row = self.cursor.fetchone()
+        return row[0] if row else None
+
+    def remember(self, scope, key, result):
+        self.cursor.execute("INSERT INTO idempotency_keys (scope, key, response) VALUES (%s, %s, %s)",
+                            (scope, key, Jsonb(result)))
 
     def commit(self):
         if self.pending_events:

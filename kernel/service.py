@@ -1,14 +1,13 @@
 """What every platform service has: correlation ids in logs, entrypoint metrics,
 ``health`` over RPC and ``/health`` + ``/metrics`` over HTTP on its own port."""
-import json
-
+from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
-from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from kernel.logs import correlation_id_var
 from kernel.metrics import EntrypointMetrics, exposition
+from kernel.web import http, json_response
 
 
 class CorrelationContext(DependencyProvider):
@@ -25,6 +24,7 @@ class PlatformService:
     """Mixin for nameko service classes. Subclasses may define ``db`` (kernel.db.Database)
     and ``relay`` (kernel.outbox.OutboxRelay); readiness checks whichever exist."""
 
+    config = Config()
     correlation = CorrelationContext()
     entrypoint_metrics = EntrypointMetrics()
 
@@ -52,11 +52,11 @@ class PlatformService:
     @http("GET", "/health")
     def http_health(self, request):
         body = self._readiness()
-        return Response(json.dumps(body), status=200 if body["ready"] else 503, mimetype="application/json")
+        return json_response(body, 200 if body["ready"] else 503)
 
     @http("GET", "/health/live")
     def http_live(self, request):
-        return Response(json.dumps({"service": self.name, "live": True}), mimetype="application/json")
+        return json_response({"service": self.name, "live": True})
 
     @http("GET", "/metrics")
     def http_metrics(self, request):

@@ -61,7 +61,7 @@ class Deputy:
         return data
 
     def as_dict(self, include_contact):
-        data = asdict(self)
+        data = {"id": self.code, **asdict(self)}
         data.pop("extra")
         if not include_contact:
             for name in CONTACT_FIELDS:

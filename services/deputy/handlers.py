@@ -13,9 +13,14 @@ def _check_station(uow, deputy):
                             {"station_code": [f"{station.code} is in {station.town}, not {deputy.town}"]})
 
 
-def register_deputy(command, uow):
-    """``command``: validated fields of a new deputy (code optional)."""
+def register_deputy(command, uow, idempotency_key=None):
+    """``command``: validated fields of a new deputy (code optional). A repeated
+    ``idempotency_key`` returns the deputy the first request registered."""
     with uow:
+        if idempotency_key:
+            earlier = uow.recall("register_deputy", idempotency_key)
+            if earlier is not None:
+                return uow.deputies.get(earlier["code"])
         code = command.get("code") or uow.deputies.next_code()
         deputy = Deputy(**{**command, "code": code, "version": 1})
         _check_station(uow, deputy)
@@ -24,6 +29,8 @@ def register_deputy(command, uow):
         if not uow.deputies.add(deputy):
             raise Conflict(f"deputy {code} already exists", {"code": [f"{code} is taken"]})
         uow.emit(events.DEPUTY_REGISTERED, deputy.event_data(), aggregate_id=code)
+        if idempotency_key:
+            uow.remember("register_deputy", idempotency_key, {"code": code})
         uow.commit()
     return deputy
 

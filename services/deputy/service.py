@@ -35,8 +35,8 @@ class DeputyService(PlatformService):
         return handlers.get_deputy(deputy_id, self.db()).as_dict(include_contact)
 
     @rpc
-    def register_deputy(self, payload):
-        deputy = handlers.register_deputy(load(DeputyCreateSchema(), payload), self.db())
+    def register_deputy(self, payload, idempotency_key=None):
+        deputy = handlers.register_deputy(load(DeputyCreateSchema(), payload), self.db(), idempotency_key)
         return deputy.as_dict(include_contact=True)
 
     @rpc

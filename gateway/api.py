@@ -1,0 +1,115 @@
+"""The gateway's HTTP entrypoint: correlation id, body limit, bearer auth, role check,
+error table — and route metadata the OpenAPI document is generated from."""
+import json
+import uuid
+from functools import partial
+
+import jwt
+from eventlet.event import Event
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from gateway.auth import PUBLIC, read_token
+from gateway.errors import MalformedJson, PayloadTooLarge, Unauthenticated, UnsupportedMediaType, response_for
+from kernel.errors import Forbidden, ValidationFailed
+from kernel.web import JsonHttpEntrypoint
+
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+class ApiEndpoint(JsonHttpEntrypoint):
+    """``@api("GET", "/api/v1/deputies/<id>", roles=None, ...)``; roles=None means public.
+
+    The handler is called as ``handler(request, principal, **path_values)``.
+    """
+
+    def __init__(self, method, url, roles=None, summary=None, tag=None, body=None, query=None,
+                 response=None, status=200, **kwargs):
+        super().__init__(method, url, **kwargs)
+        self.roles = roles
+        self.summary = summary
+        self.tag = tag
+        self.body_schema = body
+        self.query_schema = query
+        self.response_schema = response
+        self.status = status
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        self.jwt_secret = config["JWT_SECRET"]
+        self.max_request_bytes = int(config.get("MAX_REQUEST_BYTES", 1 << 20))
+
+    def authenticate(self, request):
+        header = request.headers.get("Authorization")
+        if not header:
+            return PUBLIC
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated("expected 'Authorization: Bearer <token>'")
+        try:
+            return read_token(token.strip(), self.jwt_secret)
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("token expired")
+        except jwt.InvalidTokenError:
+            raise Unauthenticated("invalid token")
+
+    def authorize(self, principal):
+        if self.roles is None or principal.has_any(self.roles):
+            return
+        if principal.role == "public":
+            raise Unauthenticated("sign in first: this needs one of the roles " + ", ".join(self.roles))
+        raise Forbidden(f"role {principal.role} may not do this", {"required_roles": list(self.roles)})
+
+    def handle_request(self, request):
+        request.shallow = False
+        request.max_content_length = self.max_request_bytes
+        correlation_id = request.headers.get(CORRELATION_HEADER) or uuid.uuid4().hex
+        headers = {CORRELATION_HEADER: correlation_id}
+        try:
+            if (request.content_length or 0) > self.max_request_bytes:
+                raise PayloadTooLarge(f"request body over {self.max_request_bytes} bytes",
+                                      {"limit_bytes": self.max_request_bytes})
+            principal = self.authenticate(request)
+            self.authorize(principal)
+            args, kwargs = (request,), dict(request.path_values, principal=principal)
+            self.check_signature(args, kwargs)
+            event = Event()
+            self.container.spawn_worker(self, args, kwargs, context_data={"correlation_id": correlation_id},
+                                        handle_result=partial(self.handle_result, event))
+            response = self.response_from_result(event.wait())
+        except Exception as exc:
+            response = response_for(exc)
+        response.headers.update(headers)
+        return response
+
+    def response_from_result(self, result):
+        if not isinstance(result, tuple) and self.status != 200:
+            result = (self.status, result)
+        return super().response_from_result(result)
+
+
+api = ApiEndpoint.decorator
+
+
+def json_body(request):
+    """The request's JSON object, or a 400/413/415 that says what is wrong with it."""
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise PayloadTooLarge("request body too large", {"limit_bytes": request.max_content_length})
+    if not raw:
+        return {}
+    if request.mimetype and request.mimetype != "application/json":
+        raise UnsupportedMediaType("send JSON with Content-Type: application/json",
+                                   {"content_type": request.mimetype})
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedJson("request body is not valid JSON", {"position": getattr(exc, "pos", None)})
+    if not isinstance(body, dict):
+        raise ValidationFailed("request body must be a JSON object", {"_body": ["expected a JSON object"]})
+    return body
+
+
+def query_args(request):
+    return {key: value for key, value in request.args.items()}

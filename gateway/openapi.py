@@ -1,0 +1,112 @@
+"""OpenAPI 3 document generated from the routes' marshmallow schemas (apispec), and
+Swagger UI served from the pinned swagger-ui-bundle package (no CDN needed)."""
+import functools
+import inspect
+import mimetypes
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from swagger_ui_bundle import swagger_ui_path
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from gateway.api import ApiEndpoint
+from gateway.errors import ERROR_TABLE
+from gateway.schemas import ErrorSchema, HealthSchema
+
+_PATH_VALUE = re.compile(r"<(?:[a-z]+:)?([a-zA-Z_]+)>")
+SPEC_VERSION = "1.0.0"
+
+
+def routes(service_cls):
+    for _, method in inspect.getmembers(service_cls, inspect.isfunction):
+        for entrypoint in getattr(method, "nameko_entrypoints", ()):
+            if isinstance(entrypoint, ApiEndpoint):
+                yield method, entrypoint
+
+
+def _schema_name(schema):
+    cls = schema if inspect.isclass(schema) else type(schema)
+    return cls.__name__.removesuffix("Schema")
+
+
+def _error_responses(entrypoint):
+    statuses = {400, 503, 504}
+    if entrypoint.roles:
+        statuses |= {401, 403}
+    if "<" in entrypoint.url:
+        statuses.add(404)
+    if entrypoint.method in ("POST", "PATCH", "PUT"):
+        statuses |= {409, 413, 422}
+    codes = {status: [cls.code for cls, s in ERROR_TABLE if s == status] for status in statuses}
+    return {str(status): {"description": " / ".join(codes[status]) or "error",
+                          "content": {"application/json": {"schema": "Error"}}}
+            for status in sorted(statuses)}
+
+
+@functools.lru_cache(maxsize=4)
+def document(service_cls):
+    spec = APISpec(title="智慧人大 platform API", version=SPEC_VERSION, openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "HTTP contract of the gateway (see API.md). Errors are "
+                                        "{\"error\": {\"code\", \"message\", \"details\"}}."})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    spec.components.schema("Error", schema=ErrorSchema)
+    seen = set()
+    for method, entrypoint in sorted(routes(service_cls), key=lambda r: r[1].url):
+        operation = {
+            "operationId": method.__name__,
+            "summary": entrypoint.summary or (method.__doc__ or "").strip().split("\n")[0],
+            "tags": [entrypoint.tag] if entrypoint.tag else [],
+            "responses": _error_responses(entrypoint),
+            "parameters": [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+                           for name in _PATH_VALUE.findall(entrypoint.url)],
+        }
+        if entrypoint.roles:
+            operation["security"] = [{"bearer": []}]
+            operation["description"] = "Roles: " + ", ".join(entrypoint.roles)
+        if entrypoint.query_schema is not None:
+            operation["parameters"].append({"in": "query", "schema": entrypoint.query_schema})
+        if entrypoint.body_schema is not None:
+            operation["requestBody"] = {"required": True,
+                                        "content": {"application/json": {"schema": entrypoint.body_schema}}}
+        response = {"description": "OK"}
+        if entrypoint.response_schema is not None:
+            response["content"] = {"application/json": {"schema": entrypoint.response_schema}}
+        operation["responses"][str(entrypoint.status)] = response
+        if entrypoint.method == "POST" and "Idempotency-Key" in (entrypoint.summary or ""):
+            operation["parameters"].append({"in": "header", "name": "Idempotency-Key", "required": False,
+                                            "schema": {"type": "string", "maxLength": 200}})
+        path = _PATH_VALUE.sub(r"{\1}", entrypoint.url)
+        spec.path(path=path, operations={entrypoint.method.lower(): operation})
+        seen.add(path)
+    spec.path(path="/health", operations={"get": {
+        "summary": "Liveness of the gateway and readiness of every service", "tags": ["operations"],
+        "responses": {"200": {"description": "all ready", "content": {"application/json": {"schema": HealthSchema}}},
+                      "503": {"description": "some service not ready (named in 'unavailable')"}}}})
+    spec.path(path="/metrics", operations={"get": {
+        "summary": "Prometheus metrics of the gateway process", "tags": ["operations"],
+        "responses": {"200": {"description": "text exposition format"}}}})
+    return spec.to_dict()
+
+
+SWAGGER_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>智慧人大 API</title>
+<link rel="stylesheet" href="/api/docs/static/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/api/docs/static/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id: "#swagger-ui"});</script>
+</body></html>"""
+
+
+def swagger_page():
+    return Response(SWAGGER_PAGE, mimetype="text/html")
+
+
+def swagger_asset(filename):
+    path = (swagger_ui_path / filename)
+    if "/" in filename or "\\" in filename or not path.is_file():
+        raise NotFound()
+    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return Response(path.read_bytes(), mimetype=mimetype, headers={"Cache-Control": "max-age=86400"})
