@@ -1,0 +1,84 @@
+"""Root conftest. eventlet must patch before anything else is imported: nameko's pytest
+plugin stopped doing it in 2.14.0 (and is disabled in pytest.ini)."""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402
+
+import os  # noqa: E402
+import tempfile  # noqa: E402
+
+import pytest  # noqa: E402
+
+# Tests never touch the demo database or the default vhost a running platform uses.
+TEST_DATABASE = os.environ.get("TEST_DATABASE", "renda_test")
+TEST_VHOST = os.environ.get("TEST_VHOST", "renda_test")
+PG = os.environ.get("TEST_PG", "127.0.0.1:5432")
+os.environ.update({
+    "DATABASE_URL": f"postgresql://postgres@{PG}/{TEST_DATABASE}",
+    "SERVICE_DATABASE_URL": f"postgresql://svc_{{service}}:{{password}}@{PG}/{TEST_DATABASE}",
+    "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{TEST_VHOST}",
+    "EVENT_RETRY_DELAYS": "[0.2, 0.5]",
+    "RPC_DEADLINE_SECONDS": "3.0",
+    "LOG_LEVEL": "WARNING",
+})
+
+from kernel.bootstrap import bootstrap  # noqa: E402
+from kernel.config import load_config  # noqa: E402
+from tests.support.platform import (Client, PlatformProcesses, free_port, reset_database,  # noqa: E402
+                                    reset_vhost)
+
+
+@pytest.fixture(scope="session")
+def config():
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def prepared(config):
+    """A fresh test database (roles, schemas, migrations) and vhost (queues), once per run."""
+    reset_database(f"postgresql://postgres@{PG}/postgres", TEST_DATABASE)
+    reset_vhost(TEST_VHOST)
+    bootstrap(config, demo=False)
+    return config
+
+
+@pytest.fixture(scope="session")
+def demo_loaded(prepared):
+    from kernel.bootstrap import load_demo
+    load_demo(prepared)
+    return prepared
+
+
+@pytest.fixture
+def start_service(prepared):
+    """Start nameko services in this process (each its own runner, config and HTTP port)."""
+    from nameko.runners import ServiceRunner
+
+    runners = []
+
+    def start(service_cls, **overrides):
+        config = dict(prepared, WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}", **overrides)
+        runner = ServiceRunner(config)
+        runner.add_service(service_cls)
+        runner.start()
+        runners.append(runner)
+        return runner.containers[0]
+
+    yield start
+    for runner in reversed(runners):
+        runner.stop()
+
+
+@pytest.fixture(scope="session")
+def platform(demo_loaded):
+    """All six processes, started as in production, against the test database and vhost."""
+    log_dir = tempfile.mkdtemp(prefix="renda-e2e-")
+    processes = PlatformProcesses(dict(os.environ), log_dir)
+    processes.start_all()
+    yield processes
+    processes.stop_all()
+
+
+@pytest.fixture(scope="session")
+def client(platform):
+    return Client(platform.gateway_url)

@@ -1,0 +1,208 @@
+"""Test support: a clean test database and vhost, in-process service runners, the whole
+platform as real processes, an AMQP event probe, and condition waits."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import pika
+import psycopg
+import requests
+from psycopg import sql
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PYTHON = sys.executable
+PROCESSES = {  # name -> module, as in deploy/Procfile
+    "gateway": "gateway.service",
+    "news": "services.news.service",
+    "deputy": "services.deputy.service",
+    "suggestion": "services.suggestion.service",
+    "budget": "services.budget.service",
+    "voting": "services.voting.service",
+}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def eventually(check, timeout=10.0, what="condition"):
+    """Wait until ``check()`` returns a truthy value (re-checking a condition, with a
+    deadline) and return it. Fails the test with ``what`` when the deadline passes."""
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result:
+                return result
+        except Exception as exc:  # the system may still be starting
+            last_error = exc
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}" +
+                         (f" (last error: {last_error!r})" if last_error else ""))
+
+
+def rabbitmqctl(*args):
+    return subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, text=True, timeout=60)
+
+
+def reset_vhost(vhost):
+    subprocess.run(["rabbitmqctl", "delete_vhost", vhost], capture_output=True, timeout=60)
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+
+
+def reset_database(admin_url, dbname):
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+
+
+class EventProbe:
+    """Binds a private queue to ``<service>.events`` and collects envelopes (pika)."""
+
+    def __init__(self, amqp_uri, service, routing_key="#"):
+        self.connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+        self.channel = self.connection.channel()
+        exchange = f"{service}.events"
+        self.channel.exchange_declare(exchange, exchange_type="topic", durable=True)
+        self.queue = self.channel.queue_declare("", exclusive=True).method.queue
+        self.channel.queue_bind(self.queue, exchange, routing_key=routing_key)
+
+    def wait_for(self, predicate, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        for method, properties, body in self.channel.consume(self.queue, inactivity_timeout=0.2):
+            if method is not None:
+                self.channel.basic_ack(method.delivery_tag)
+                envelope = json.loads(body)
+                if predicate(envelope):
+                    self.channel.cancel()
+                    return envelope
+            if time.monotonic() > deadline:
+                self.channel.cancel()
+                raise AssertionError(f"no matching event within {timeout}s")
+
+    def close(self):
+        try:
+            self.connection.close()
+        except Exception:
+            pass
+
+
+class PlatformProcesses:
+    """The platform's processes started as in production (``python -m kernel.runner``)."""
+
+    def __init__(self, env, log_dir, names=tuple(PROCESSES)):
+        self.env = env
+        self.log_dir = log_dir
+        self.names = names
+        self.ports = {name: free_port() for name in names}
+        self.procs = {}
+
+    @property
+    def gateway_url(self):
+        return f"http://127.0.0.1:{self.ports['gateway']}"
+
+    def start(self, name, extra_env=None):
+        env = dict(self.env, WEB_SERVER_ADDRESS=f"127.0.0.1:{self.ports[name]}", PYTHONUNBUFFERED="1",
+                   PYTHONWARNINGS="ignore", **(extra_env or {}))
+        log = open(os.path.join(self.log_dir, f"{name}.log"), "ab")
+        self.procs[name] = subprocess.Popen([PYTHON, "-m", "kernel.runner", PROCESSES[name]], cwd=ROOT,
+                                            env=env, stdout=log, stderr=subprocess.STDOUT)
+        return self.procs[name]
+
+    def start_all(self):
+        for name in self.names:
+            self.start(name)
+        for name in self.names:
+            self.wait_ready(name)
+
+    def wait_ready(self, name, timeout=60):
+        url = f"http://127.0.0.1:{self.ports[name]}/health/live"
+
+        def live():
+            if self.procs[name].poll() is not None:
+                raise RuntimeError(f"{name} exited with {self.procs[name].returncode}: see {self.log_dir}")
+            return requests.get(url, timeout=1).status_code == 200
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if live():
+                    return
+            except RuntimeError:
+                raise
+            except Exception:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name} not live within {timeout}s (logs in {self.log_dir})")
+            time.sleep(0.1)
+
+    def stop(self, name, timeout=15):
+        proc = self.procs.pop(name, None)
+        if proc and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def kill(self, name):
+        proc = self.procs.pop(name, None)
+        if proc and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    def stop_all(self):
+        for name in list(self.procs):
+            self.stop(name)
+
+
+class Client:
+    """HTTP client of the gateway with the demo accounts' tokens."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.session = requests.Session()
+        self.tokens = {}
+
+    def token(self, username, password="demo"):
+        if username not in self.tokens:
+            response = self.session.post(f"{self.base_url}/api/v1/auth/token",
+                                         json={"username": username, "password": password}, timeout=10)
+            assert response.status_code == 200, response.text
+            self.tokens[username] = response.json()["access_token"]
+        return self.tokens[username]
+
+    def request(self, method, path, as_user=None, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if as_user:
+            headers["Authorization"] = f"Bearer {self.token(as_user)}"
+        kwargs.setdefault("timeout", 15)
+        return self.session.request(method, self.base_url + path, headers=headers, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
+
+def new_deputy_payload(phone_seed=None, **overrides):
+    """A valid new town deputy of 城关镇 (unique phone)."""
+    seed = phone_seed if phone_seed is not None else uuid.uuid4().int
+    payload = {"name": "测试代表", "gender": "female", "birth_year": 1980, "level": "town",
+               "town": "城关镇", "station_code": "ST-000", "term": 19,
+               "phone": "139" + str(seed % 10**8).zfill(8)}
+    payload.update(overrides)
+    return payload
