@@ -19,9 +19,11 @@ import traceback
 from functools import partial
 
 from kombu import Connection, Queue
+from kombu.serialization import registry
 from marshmallow import ValidationError
 from nameko.events import EventHandler
 from nameko.messaging import QueueConsumer
+from nameko.rpc import Rpc, RpcConsumer
 
 from kernel.envelope import ENVELOPE_SCHEMA
 from kernel.logs import correlation_id_var
@@ -152,3 +154,36 @@ class ReliableEventHandler(EventHandler):
 
 
 subscribe = ReliableEventHandler.decorator
+
+
+class GuardedRpcConsumer(RpcConsumer):
+    """nameko's RPC consumer, but a request it cannot answer is dropped, not fatal.
+
+    A message without ``reply_to`` or with an unknown content type makes nameko 2.x's
+    responder raise inside the consumer (nameko#753), which kills the service; one that
+    kombu cannot decode kills it too. Both are logged, counted and acked instead.
+    """
+
+    queue_consumer = GuardedQueueConsumer()
+
+    def handle_message(self, body, message):
+        properties = message.properties or {}
+        if not properties.get("reply_to") or properties.get("content_type") not in registry.type_to_name:
+            self._drop(message, "request without reply_to or with an unknown content type")
+            return
+        super().handle_message(body, message)
+
+    def on_decode_error(self, message, exc):
+        self._drop(message, f"undecodable request: {exc!r}")
+
+    def _drop(self, message, why):
+        service_metrics(self.container.service_name).rpc_dropped.inc()
+        log.error("dropping RPC message on %s: %s", message.delivery_info.get("routing_key"), why)
+        self.queue_consumer.ack_message(message)
+
+
+class GuardedRpc(Rpc):
+    rpc_consumer = GuardedRpcConsumer()
+
+
+rpc = GuardedRpc.decorator

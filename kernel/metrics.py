@@ -27,6 +27,8 @@ class ServiceMetrics:
                                       ["event_type"])
         self.events_dead_lettered = Counter(f"{p}_events_dead_lettered_total",
                                             "Events moved to a dead-letter queue", ["reason"])
+        self.rpc_dropped = Counter(f"{p}_rpc_requests_dropped_total",
+                                   "RPC requests that could not be answered (no reply_to, undecodable)")
         self.outbox_backlog = Gauge(f"{p}_outbox_backlog_events", "Outbox rows not yet published")
         self.outbox_lag = Gauge(f"{p}_outbox_lag_seconds", "Age of the oldest unpublished outbox row")
         self.outbox_delay = Histogram(f"{p}_outbox_publish_delay_seconds", "Commit-to-publish delay",

@@ -2,9 +2,9 @@
 ``health`` over RPC and ``/health`` + ``/metrics`` over HTTP on its own port."""
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 from werkzeug.wrappers import Response
 
+from kernel.consumer import rpc
 from kernel.logs import correlation_id_var
 from kernel.metrics import EntrypointMetrics, exposition
 from kernel.web import http, json_response
@@ -33,9 +33,6 @@ class PlatformService:
         db = getattr(self, "db", None)
         if db is not None:
             checks["database"] = db.ping()
-            stats = db.pool_stats()
-            for state in ("size", "available", "waiting"):
-                self.entrypoint_metrics.pool_size.labels(state).set(stats[state])
         relay = getattr(self, "relay", None)
         if relay is not None:
             checks["outbox_relay"] = relay.healthy()
@@ -60,5 +57,10 @@ class PlatformService:
 
     @http("GET", "/metrics")
     def http_metrics(self, request):
+        db = getattr(self, "db", None)
+        if db is not None:
+            stats = db.pool_stats()
+            for state in ("size", "available", "waiting", "max"):
+                self.entrypoint_metrics.pool_size.labels(state).set(stats[state])
         payload, content_type = exposition()
         return Response(payload, content_type=content_type)

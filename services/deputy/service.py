@@ -1,7 +1,7 @@
 """The deputy service: roster of deputies and liaison stations. Entrypoints are thin."""
 from marshmallow import ValidationError
-from nameko.rpc import rpc
 
+from kernel.consumer import rpc
 from kernel.db import Database
 from kernel.errors import validation_error
 from kernel.outbox import OutboxRelay

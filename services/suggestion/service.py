@@ -1,9 +1,8 @@
 """The suggestion service. Suggestion handling (代表建议办理) is specified in issue 3; for now it keeps the deputy
 read model it will check lead deputies and co-signers against."""
-from nameko.rpc import rpc
 
 from kernel import deputy_directory
-from kernel.consumer import subscribe
+from kernel.consumer import rpc, subscribe
 from kernel.db import Database
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService

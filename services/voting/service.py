@@ -1,9 +1,8 @@
 """The voting service. Meetings and electronic voting (电子表决) are specified in issue 4; for now it keeps the
 deputy read model that meeting membership will be drawn from."""
-from nameko.rpc import rpc
 
 from kernel import deputy_directory
-from kernel.consumer import subscribe
+from kernel.consumer import rpc, subscribe
 from kernel.db import Database
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
