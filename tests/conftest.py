@@ -4,6 +4,7 @@ import eventlet
 
 eventlet.monkey_patch()  # noqa: E402
 
+import fcntl  # noqa: E402
 import os  # noqa: E402
 import tempfile  # noqa: E402
 
@@ -26,6 +27,12 @@ from kernel.bootstrap import bootstrap  # noqa: E402
 from kernel.config import load_config  # noqa: E402
 from tests.support.platform import (Client, PlatformProcesses, free_port, reset_database,  # noqa: E402
                                     reset_vhost)
+
+
+# One test run at a time per machine: runs share the test database and vhost, which a run
+# drops and recreates. A second run waits here instead of corrupting the first.
+_RUN_LOCK = open(os.path.join(tempfile.gettempdir(), f"renda-tests-{TEST_DATABASE}.lock"), "w")
+fcntl.flock(_RUN_LOCK, fcntl.LOCK_EX)
 
 
 @pytest.fixture(scope="session")
