@@ -1,6 +1,8 @@
 """The gateway's HTTP entrypoint: correlation id, body limit, bearer auth, role check,
 error table — and route metadata the OpenAPI document is generated from."""
 import json
+import logging
+import time
 import uuid
 from functools import partial
 
@@ -14,6 +16,7 @@ from kernel.errors import Forbidden, ValidationFailed
 from kernel.web import JsonHttpEntrypoint
 
 CORRELATION_HEADER = "X-Correlation-ID"
+access_log = logging.getLogger("gateway.access")
 
 
 class ApiEndpoint(JsonHttpEntrypoint):
@@ -63,6 +66,7 @@ class ApiEndpoint(JsonHttpEntrypoint):
     def handle_request(self, request):
         request.shallow = False
         request.max_content_length = self.max_request_bytes
+        started = time.perf_counter()
         correlation_id = request.headers.get(CORRELATION_HEADER) or uuid.uuid4().hex
         headers = {CORRELATION_HEADER: correlation_id}
         try:
@@ -80,6 +84,9 @@ class ApiEndpoint(JsonHttpEntrypoint):
         except Exception as exc:
             response = response_for(exc)
         response.headers.update(headers)
+        access_log.info("%s %s %d", request.method, request.path, response.status_code, extra={
+            "correlation_id": correlation_id, "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2), "route": self.method_name})
         return response
 
     def response_from_result(self, result):

@@ -22,7 +22,8 @@ class CorrelationFilter(logging.Filter):
         self.process_name = process_name
 
     def filter(self, record):
-        record.correlation_id = correlation_id_var.get()
+        if getattr(record, "correlation_id", None) is None:  # an explicit extra= wins
+            record.correlation_id = correlation_id_var.get()
         record.process_name = self.process_name
         return True
 
