@@ -64,8 +64,13 @@ def ensure_service_schema(admin_url, service, password):
 
 
 def migration_dirs(module_name):
-    module_dir = os.path.dirname(importlib.util.find_spec(module_name).origin)
+    """Kernel tables first, then those of mixins (``migration_dirs`` on the service class),
+    then the service's own ``migrations/``."""
+    module = importlib.import_module(module_name)
+    module_dir = os.path.dirname(module.__file__)
     dirs = [KERNEL_MIGRATIONS]
+    for cls in service_classes(module):
+        dirs.extend(d for d in getattr(cls, "migration_dirs", ()) if d not in dirs)
     own = os.path.join(module_dir, "migrations")
     if os.path.isdir(own):
         dirs.append(own)
@@ -90,15 +95,18 @@ def migrate(config, service, module_name):
         log.info("%s: applied %d migration(s)", service, len(pending))
 
 
+def service_classes(module):
+    return [obj for obj in vars(module).values()
+            if inspect.isclass(obj) and obj.__module__ == module.__name__
+            and isinstance(getattr(obj, "name", None), str)]
+
+
 def subscriptions(module_name, service):
     """(source service, event type, queue name) of every ``subscribe`` handler in a module."""
     from kernel.consumer import ReliableEventHandler
 
-    module = importlib.import_module(module_name)
     found = []
-    for cls in vars(module).values():
-        if not (inspect.isclass(cls) and cls.__module__ == module.__name__):
-            continue
+    for cls in service_classes(importlib.import_module(module_name)):
         for method_name, method in inspect.getmembers(cls, inspect.isfunction):
             for entrypoint in getattr(method, "nameko_entrypoints", ()):
                 if isinstance(entrypoint, ReliableEventHandler):

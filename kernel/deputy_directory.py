@@ -1,11 +1,16 @@
 """A read model of the deputy roster, kept by services that need to know deputies
 (suggestion: lead deputy and co-signers; voting: meeting members) from the deputy
-service's events. Each keeping service has a ``deputy_directory`` table in its own schema
-(see its migrations); this module is the shared repository and idempotent handler.
+service's events. A service mixes in ``DeputyDirectoryKeeper``: it gets the table in its own
+schema (``deputy_directory_migrations/``, applied by bootstrap), the idempotent handlers
+and two RPC queries.
 
 An event applies once (``claim_event``) and never moves a row back to an older version,
 so redelivery and out-of-order delivery are both harmless.
 """
+import os
+
+from kernel.consumer import rpc, subscribe
+
 DIRECTORY_FIELDS = ("code", "name", "level", "town", "station_code", "term", "status", "version")
 
 
@@ -54,3 +59,27 @@ def size(uow):
         return uow.deputy_directory.count()
 
 
+
+
+class DeputyDirectoryKeeper:
+    """Mixin for a nameko service class that has ``db = Database({"deputy_directory":
+    DeputyDirectoryRepository, ...})``."""
+
+    migration_dirs = (os.path.join(os.path.dirname(__file__), "deputy_directory_migrations"),)
+
+    @subscribe("deputy", "deputy_registered")
+    def on_deputy_deputy_registered(self, envelope):
+        apply_deputy_event(envelope, f"{self.name}.deputy_directory", self.db())
+
+    @subscribe("deputy", "deputy_updated")
+    def on_deputy_deputy_updated(self, envelope):
+        apply_deputy_event(envelope, f"{self.name}.deputy_directory", self.db())
+
+    @rpc
+    def directory_entry(self, deputy_id):
+        """The read model's view of one deputy (None if not yet known)."""
+        return lookup(deputy_id, self.db())
+
+    @rpc
+    def directory_size(self):
+        return size(self.db())

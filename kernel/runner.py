@@ -7,20 +7,14 @@ import eventlet
 
 eventlet.monkey_patch()  # noqa: E402  must precede every other import
 
-import inspect  # noqa: E402
 import importlib  # noqa: E402
 import sys  # noqa: E402
 
 from nameko.cli.run import run  # noqa: E402
 
+from kernel.bootstrap import service_classes  # noqa: E402
 from kernel.config import ConfigError, load_config  # noqa: E402
 from kernel.logs import configure_logging  # noqa: E402
-
-
-def service_classes(module):
-    return [obj for obj in vars(module).values()
-            if inspect.isclass(obj) and obj.__module__ == module.__name__
-            and isinstance(getattr(obj, "name", None), str)]
 
 
 def main(argv=None):
