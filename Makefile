@@ -1,0 +1,33 @@
+# Developer entry points.  Everything goes through scripts/setup.sh, which
+# creates .venv, installs requirements.lock and makes sure PostgreSQL and
+# RabbitMQ answer (installing/starting them locally when needed).
+#
+#   make run                      whole platform (gateway on http://127.0.0.1:8080)
+#   make test                     all tests (pytest.ini: testpaths = tests)
+#   make test PYTEST_ARGS="tests/unit -x -k budget"
+#   make bench [BENCH_ARGS=...]
+#   make clean                    drop the install stamp and __pycache__ dirs
+
+PYTHON      := .venv/bin/python
+PYTEST_ARGS ?=
+BENCH_ARGS  ?=
+
+.PHONY: all run test bench setup clean
+
+all: test
+
+setup:
+	bash scripts/setup.sh
+
+run:
+	bash scripts/run.sh
+
+test:
+	bash scripts/setup.sh && $(PYTHON) -m pytest $(PYTEST_ARGS)
+
+bench:
+	bash scripts/setup.sh && $(PYTHON) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -f .venv/.requirements.lock.sha256
+	find . -path ./.venv -prune -o -path ./.git -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Run the whole platform on this machine:
+#   setup (venv, deps, PostgreSQL, RabbitMQ) -> bootstrap (DB, roles,
+#   migrations, demo data; idempotent) -> all processes under honcho.
+# Ctrl-C stops every process.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+bash scripts/setup.sh
+
+echo "==> bootstrap: database, roles, migrations, demo data"
+.venv/bin/python -m kernel.bootstrap --demo
+
+cat <<'MSG'
+
+==========================================================================
+ Platform starting (Ctrl-C stops everything)
+
+   Gateway:   http://127.0.0.1:8080
+   API docs:  http://127.0.0.1:8080/api/docs
+
+ Demo accounts (password for all: demo)
+   admin        administrator
+   staff        staff
+   D0001 ...    deputies: username = deputy code (e.g. D0001)
+   dept-edu ... departments: dept-<code> (e.g. dept-edu)
+
+ Health/metrics: gateway :8080, news :8101, deputy :8102,
+   suggestion :8103, budget :8104, voting :8105  (/health, /metrics)
+==========================================================================
+
+MSG
+
+export PYTHONUNBUFFERED=1
+exec .venv/bin/honcho -f deploy/Procfile -d . start
