@@ -18,7 +18,9 @@ import logging
 import traceback
 from functools import partial
 
+from amqp.exceptions import AMQPError
 from kombu import Connection, Queue
+from kombu.exceptions import KombuError
 from kombu.serialization import registry
 from marshmallow import ValidationError
 from nameko.events import EventHandler
@@ -32,6 +34,7 @@ from kernel.metrics import service_metrics
 log = logging.getLogger(__name__)
 
 ATTEMPT_HEADER = "x-attempt"
+CONNECTION_ERRORS = (OSError, KombuError, AMQPError)
 DEFAULT_RETRY_DELAYS = (1, 5, 30)
 
 
@@ -55,7 +58,8 @@ def declare_side_queues(channel, queue_name, delays):
 
 
 class GuardedQueueConsumer(QueueConsumer):
-    """nameko's shared consumer, but undecodable messages are dead-lettered, not fatal."""
+    """nameko's shared consumer, but undecodable messages are dead-lettered, not fatal,
+    and an ack or requeue on a connection that just broke is not fatal either."""
 
     def get_consumers(self, consumer_cls, channel):
         consumers = super().get_consumers(consumer_cls, channel)
@@ -63,6 +67,21 @@ class GuardedQueueConsumer(QueueConsumer):
             if hasattr(provider, "on_decode_error"):
                 consumer.on_decode_error = provider.on_decode_error
         return consumers
+
+    # nameko only catches amqp's ConnectionError here; a socket error (connection reset by
+    # a restarting broker) escapes into the worker and kills the whole container. The
+    # broker redelivers an unacknowledged message anyway, and handlers are idempotent.
+    def ack_message(self, message):
+        try:
+            super().ack_message(message)
+        except CONNECTION_ERRORS as exc:
+            log.warning("could not ack a message, the broker will redeliver it: %r", exc)
+
+    def requeue_message(self, message):
+        try:
+            super().requeue_message(message)
+        except CONNECTION_ERRORS as exc:
+            log.warning("could not requeue a message, the broker will redeliver it: %r", exc)
 
 
 class ReliableEventHandler(EventHandler):
@@ -175,6 +194,18 @@ class GuardedRpcConsumer(RpcConsumer):
 
     def on_decode_error(self, message, exc):
         self._drop(message, f"undecodable request: {exc!r}")
+
+    def handle_result(self, message, result, exc_info):
+        try:
+            return super().handle_result(message, result, exc_info)
+        except Exception as exc:
+            # nameko lets a reply that cannot be published (broker gone) escape from the
+            # worker, and that kills the whole container. The caller gives up at its
+            # deadline instead; the request is acked if its channel still lives (if not,
+            # the broker has already taken it back).
+            log.warning("could not reply to %s: %r", message.delivery_info.get("routing_key"), exc)
+            self.queue_consumer.ack_message(message)
+            return result, exc_info
 
     def _drop(self, message, why):
         service_metrics(self.container.service_name).rpc_dropped.inc()

@@ -21,6 +21,12 @@ from kernel.logs import current_correlation_id
 log = logging.getLogger(__name__)
 
 
+def outbox_channel(service):
+    """NOTIFY channel that wakes ``service``'s outbox relay. One per service: every schema
+    lives in one database, and a shared channel woke every relay on every commit."""
+    return f"outbox_{service}"
+
+
 class UnitOfWork:
     """What use cases see: repositories, ``emit`` for events, ``claim_event`` for
     idempotent consumers, ``commit``. Leaving the block without commit rolls back."""
@@ -126,7 +132,7 @@ class PostgresUnitOfWork(UnitOfWork):
                   routing_key or env["type"], Jsonb(env))
                  for env, exchange, routing_key in self.pending_events])
             # Delivered only if the transaction commits: wakes the relay at once.
-            self.cursor.execute("SELECT pg_notify('outbox', '')")
+            self.cursor.execute("SELECT pg_notify(%s, '')", (outbox_channel(self.producer),))
         self.connection.commit()
         self.pending_events = []
 

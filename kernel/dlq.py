@@ -67,7 +67,8 @@ def replay(amqp_uri, queues=None, limit=1000):
                     producer.publish(message.body, exchange="", routing_key=target, headers=headers,
                                      content_type=message.content_type, content_encoding=message.content_encoding,
                                      delivery_mode=2)
-                    message.ack()  # only after the broker confirmed the copy
+                    # only after the broker confirmed the copy (a raw amqp message has no .ack())
+                    channel.basic_ack(message.delivery_tag)
                     moved += 1
             finally:
                 channel.close()

@@ -5,6 +5,8 @@ nameko serialises a remote exception as (exc_path, exc_args); classes registered
 error here takes exactly ``(message, details)`` positional args of JSON primitives.
 The gateway maps each class through ONE table (gateway/errors.py) to status + code.
 """
+import json
+
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -12,7 +14,14 @@ class DomainError(Exception):
     code = "DOMAIN_ERROR"
 
     def __init__(self, message="", details=None):
-        super().__init__(message, details or {})
+        # nameko's serialize() stringifies every non-string inside exception args
+        # (safe_for_serialization: 2 -> "2", None -> "None"), so ``details`` travels as one
+        # JSON string; the caller's side decodes it here again when it rebuilds the error.
+        if isinstance(details, str):
+            details = json.loads(details)
+        details = details or {}
+        super().__init__(message, json.dumps(details, ensure_ascii=False, default=str))
+        self._details = details
 
     @property
     def message(self):
@@ -20,7 +29,7 @@ class DomainError(Exception):
 
     @property
     def details(self):
-        return self.args[1]
+        return self._details
 
 
 @deserialize_to_instance

@@ -16,10 +16,12 @@ import zlib
 import kernel  # noqa: F401
 import eventlet
 import psycopg
+from psycopg import sql
 from kombu import Connection, Exchange
 from nameko.extensions import DependencyProvider
 
 from kernel.config import service_dsn
+from kernel.db import outbox_channel
 from kernel.metrics import service_metrics
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,7 @@ class OutboxRelay(DependencyProvider):
         with psycopg.connect(self.dsn, autocommit=True, connect_timeout=3) as db, \
                 Connection(self.amqp_uri, transport_options={"confirm_publish": True},
                            connect_timeout=3) as broker:
-            db.execute("LISTEN outbox")
+            db.execute(sql.SQL("LISTEN {}").format(sql.Identifier(outbox_channel(self.service))))
             producer = broker.Producer()
             self.leader = False
             while self.running:

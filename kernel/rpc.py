@@ -8,6 +8,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy, UnknownService
 
+from kernel.consumer import CONNECTION_ERRORS, GuardedQueueConsumer
 from kernel.errors import DeadlineExceeded, ServiceUnavailable
 
 
@@ -25,6 +26,8 @@ class ServiceClient:
             reply = getattr(proxy, method).call_async(**kwargs)
         except UnknownService as exc:
             raise ServiceUnavailable(f"service {service} is not running", {"service": service}) from exc
+        except CONNECTION_ERRORS as exc:  # the request could not be published: broker down
+            raise ServiceUnavailable("message broker unavailable", {"service": service}) from exc
         return _DeadlineReply(reply, service, method, deadline, self.reply_listener)
 
     def call(self, service, method, deadline=None, **kwargs):
@@ -80,10 +83,15 @@ class _DeadlineReply:
                 events.pop(key, None)
 
 
+class GuardedReplyListener(ReplyListener):
+    # acks replies through the consumer that survives a broken connection (kernel.consumer)
+    queue_consumer = GuardedQueueConsumer()
+
+
 class ServiceRpc(DependencyProvider):
     """Injects a ``ServiceClient`` whose calls all carry a deadline."""
 
-    rpc_reply_listener = ReplyListener()
+    rpc_reply_listener = GuardedReplyListener()
 
     def setup(self):
         self.default_deadline = float(self.container.config.get("RPC_DEADLINE_SECONDS", 3.0))

@@ -66,6 +66,9 @@ class JsonHttpEntrypoint(HttpRequestHandler):
         return json_response(result, status, headers)
 
     def response_from_exception(self, exc):
+        if isinstance(exc, HTTPException) and exc.code is not None and exc.code < 500:
+            # a handler's own werkzeug 4xx (e.g. NotFound for a missing static file)
+            return error_response(exc.code, HTTP_CODES.get(exc.code, "HTTP_ERROR"), exc.description or exc.name)
         log.exception("unhandled error in %s", self.method_name)
         return error_response(500, "INTERNAL_ERROR", "internal error")
 

@@ -69,7 +69,7 @@ def start_service(prepared):
         runner.add_service(service_cls)
         runner.start()
         runners.append(runner)
-        return runner.containers[0]
+        return runner.service_map[service_cls.name]
 
     yield start
     for runner in reversed(runners):

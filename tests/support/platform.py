@@ -121,8 +121,12 @@ class PlatformProcesses:
     def start_all(self):
         for name in self.names:
             self.start(name)
-        for name in self.names:
-            self.wait_ready(name)
+        try:
+            for name in self.names:
+                self.wait_ready(name)
+        except BaseException:
+            self.stop_all()  # no orphans competing for the test vhost's queues
+            raise
 
     def wait_ready(self, name, timeout=60):
         url = f"http://127.0.0.1:{self.ports[name]}/health/live"
@@ -160,9 +164,18 @@ class PlatformProcesses:
             proc.kill()
             proc.wait()
 
-    def stop_all(self):
-        for name in list(self.procs):
-            self.stop(name)
+    def stop_all(self, timeout=15):
+        """Stop every process at once (each takes ~2 s to shut down cleanly)."""
+        procs = [self.procs.pop(name) for name in list(self.procs)]
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 class Client:

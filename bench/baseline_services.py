@@ -1,0 +1,104 @@
+"""Raw nameko baselines: plain nameko entrypoints, none of the platform's kernel.
+
+    python -m bench.baseline_services rpc|http|events
+
+Each role is its own process, started like a platform process (same config file, same
+``max_workers``, same broker), so the figures compare like with like:
+
+* ``rpc``    -- ``bench_backend``: ``get(deputy_id)`` returns a fixed deputy-shaped dict
+                (no database): the "trivial service" of the RPC and @http+RPC baselines.
+* ``http``   -- ``bench_front``: plain nameko ``@http`` GET /deputies/<id> making one RPC
+                to ``bench_backend`` (the bare counterpart of gateway -> deputy).
+* ``events`` -- ``bench_sink``: a plain nameko ``@event_handler`` that counts events in
+                memory; ``count()`` over RPC tells the client how many it has seen.
+"""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402  before anything else
+
+import json  # noqa: E402
+import logging  # noqa: E402
+import sys  # noqa: E402
+
+from nameko.events import event_handler  # noqa: E402
+from nameko.rpc import RpcProxy, rpc  # noqa: E402
+from nameko.web.handlers import http  # noqa: E402
+
+EVENT_SOURCE = "bench_source"
+EVENT_TYPE = "tick"
+
+# Roughly the shape and size of the gateway's GET /api/v1/deputies/<id> answer.
+DEPUTY = {"code": "D0001", "name": "王建华", "gender": "male", "ethnicity": "汉族", "birth_year": 1968,
+          "level": "county", "town": "城关镇", "station_code": "ST-000", "term": 19,
+          "occupation": "城关镇农业服务中心主任", "status": "active", "version": 1}
+
+
+class Live:
+    """``/health/live`` so the launcher can wait for every process the same way."""
+
+    @http("GET", "/health/live")
+    def live(self, request):
+        return json.dumps({"service": self.name, "live": True})
+
+
+class BenchBackend(Live):
+    name = "bench_backend"
+
+    @rpc
+    def get(self, deputy_id):
+        return dict(DEPUTY, id=deputy_id, code=deputy_id)
+
+    @rpc
+    def ping(self):
+        return "pong"
+
+
+class BenchFront(Live):
+    name = "bench_front"
+
+    backend = RpcProxy("bench_backend")
+
+    @http("GET", "/deputies/<deputy_id>")
+    def get_deputy(self, request, deputy_id):
+        return 200, {"Content-Type": "application/json"}, json.dumps(self.backend.get(deputy_id),
+                                                                    ensure_ascii=False)
+
+
+class BenchSink(Live):
+    name = "bench_sink"
+
+    seen = 0  # class attribute: nameko makes a new instance per worker
+
+    @event_handler(EVENT_SOURCE, EVENT_TYPE)
+    def on_tick(self, payload):
+        BenchSink.seen += 1
+
+    @rpc
+    def count(self):
+        return BenchSink.seen
+
+    @rpc
+    def reset(self):
+        BenchSink.seen = 0
+        return 0
+
+
+ROLES = {"rpc": BenchBackend, "http": BenchFront, "events": BenchSink}
+
+
+def main(argv=None):
+    from nameko.cli.run import run
+
+    from kernel.config import load_config
+
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1 or argv[0] not in ROLES:
+        sys.exit(f"usage: python -m bench.baseline_services {'|'.join(ROLES)}")
+    config = load_config()
+    logging.basicConfig(level=config.get("LOG_LEVEL", "INFO"), stream=sys.stdout)
+    logging.getLogger("amqp").setLevel(logging.WARNING)
+    run([ROLES[argv[0]]], config)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Helpers of the integration tests: a small pika toolbox, event collection, envelopes."""
+import json
+import time
+import uuid
+
+import pika
+
+from tests.support.platform import eventually
+
+
+class Broker:
+    """Small pika toolbox: publish, peek, count, purge (a fresh channel per call, since a
+    passive declare of a missing queue closes the channel)."""
+
+    def __init__(self, amqp_uri):
+        self.connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        try:
+            self.connection.close()
+        except Exception:
+            pass
+
+    def _channel(self):
+        return self.connection.channel()
+
+    def publish(self, body, exchange="", routing_key="", content_type="application/json", headers=None):
+        if not isinstance(body, bytes):
+            body = json.dumps(body).encode()
+        channel = self._channel()
+        channel.confirm_delivery()
+        channel.basic_publish(exchange, routing_key, body, pika.BasicProperties(
+            content_type=content_type, delivery_mode=2, headers=headers), mandatory=True)
+        channel.close()
+
+    def message_count(self, queue):
+        channel = self._channel()
+        try:
+            return channel.queue_declare(queue, passive=True).method.message_count
+        except pika.exceptions.ChannelClosedByBroker:
+            return 0
+        finally:
+            if channel.is_open:
+                channel.close()
+
+    def consumer_count(self, queue):
+        channel = self._channel()
+        try:
+            return channel.queue_declare(queue, passive=True).method.consumer_count
+        except pika.exceptions.ChannelClosedByBroker:
+            return 0
+        finally:
+            if channel.is_open:
+                channel.close()
+
+    def purge(self, *queues):
+        for queue in queues:
+            channel = self._channel()
+            try:
+                channel.queue_purge(queue)
+            except pika.exceptions.ChannelClosedByBroker:
+                pass
+            finally:
+                if channel.is_open:
+                    channel.close()
+
+    def delete(self, *queues):
+        for queue in queues:
+            channel = self._channel()
+            channel.queue_delete(queue)
+            channel.close()
+
+    def take_all(self, queue):
+        """Consume (ack) every message now in ``queue``: [(properties, body)]."""
+        channel = self._channel()
+        taken = []
+        while True:
+            method, properties, body = channel.basic_get(queue, auto_ack=True)
+            if method is None:
+                break
+            taken.append((properties, body))
+        channel.close()
+        return taken
+
+    def wait_count(self, queue, count, timeout=10.0):
+        return eventually(lambda: self.message_count(queue) == count, timeout,
+                          f"{count} message(s) in {queue} (now {self.message_count(queue)})")
+
+
+def collect_events(probe, predicate, count, timeout=15.0):
+    """Collect ``count`` envelopes matching ``predicate`` from an EventProbe, in arrival order."""
+    found = []
+    deadline = time.monotonic() + timeout
+    for method, properties, body in probe.channel.consume(probe.queue, inactivity_timeout=0.2):
+        if method is not None:
+            probe.channel.basic_ack(method.delivery_tag)
+            envelope = json.loads(body)
+            if predicate(envelope):
+                found.append(envelope)
+                if len(found) == count:
+                    break
+        if time.monotonic() > deadline:
+            break
+    probe.channel.cancel()
+    assert len(found) == count, f"only {len(found)} of {count} events within {timeout}s"
+    return found
+
+
+def deputy_envelope(event_type="deputy_registered", code=None, version=1, **data):
+    """A valid envelope as the deputy service's relay would publish it."""
+    code = code or "T" + uuid.uuid4().hex[:6].upper()
+    return {
+        "event_id": str(uuid.uuid4()), "type": event_type,
+        "occurred_at": "2024-05-01T08:00:00+00:00", "schema_version": 1, "producer": "deputy",
+        "correlation_id": "it-" + uuid.uuid4().hex[:8], "aggregate_id": code,
+        "data": {"code": code, "name": "测试代表", "level": "town", "town": "城关镇",
+                 "station_code": "ST-000", "term": 19, "status": "active", "version": version, **data},
+    }
+
+
+def counter_value(counter, *labels):
+    """Current value of a prometheus counter (the in-process services share our registry)."""
+    return (counter.labels(*labels) if labels else counter)._value.get()

@@ -1,0 +1,145 @@
+"""Fault tests run the platform against a PRIVATE RabbitMQ and PostgreSQL (tests/support/
+instances.py) that they may stop, kill and restart, never against the shared servers.
+
+``stack``: the private instances (once per session), bootstrapped with the demo data, and
+the demo's 693 ``deputy_registered`` events already delivered (an empty outbox).
+``launch(names, extra_env)``: the platform's processes against the stack, stopped after
+the test."""
+import os
+import subprocess
+import tempfile
+
+import pika
+import psycopg
+import pytest
+import requests
+
+from kernel.bootstrap import bootstrap, load_demo
+from tests.support.instances import PrivatePostgres, PrivateRabbit
+from tests.support.platform import PROCESSES, Client, PlatformProcesses, eventually
+
+# Ports of our own, so that nothing else using the instances' defaults is disturbed.
+RABBIT_PORT, RABBIT_DIST_PORT, PG_PORT = 5683, 25683, 5443
+DATABASE = "renda"
+DEMO_DEPUTIES = 693
+
+
+class Stack:
+    def __init__(self, config, rabbit, postgres):
+        self.rabbit = rabbit
+        self.postgres = postgres
+        self.admin_url = f"postgresql://postgres@127.0.0.1:{postgres.port}/{DATABASE}"
+        urls = {
+            "DATABASE_URL": self.admin_url,
+            "SERVICE_DATABASE_URL": f"postgresql://svc_{{service}}:{{password}}@127.0.0.1:{postgres.port}/{DATABASE}",
+            "AMQP_URI": rabbit.url,
+        }
+        self.config = dict(config, **urls)
+        self.env = dict(os.environ, **urls)
+        self.amqp_uri = rabbit.url
+
+    # -- the database, read as the superuser (any schema) ----------------------------------
+    def query(self, statement, params=None):
+        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5) as conn:
+            return conn.execute(statement, params).fetchall()
+
+    def scalar(self, statement, params=None):
+        return self.query(statement, params)[0][0]
+
+    def unpublished(self):
+        return self.scalar("SELECT count(*) FROM deputy.outbox WHERE published_at IS NULL")
+
+    def directory(self, service, codes):
+        """{code: applied_count} of ``codes`` in ``service``'s deputy read model."""
+        return dict(self.query(f"SELECT code, applied_count FROM {service}.deputy_directory "
+                               "WHERE code = ANY(%s)", (list(codes),)))
+
+    # -- the broker -------------------------------------------------------------------------
+    def channel(self):
+        connection = pika.BlockingConnection(pika.URLParameters(self.amqp_uri))
+        return connection, connection.channel()
+
+    def queue_depth(self, queue):
+        connection, channel = self.channel()
+        try:
+            return channel.queue_declare(queue, passive=True).method.message_count
+        finally:
+            connection.close()
+
+
+@pytest.fixture(scope="session")
+def private_rabbit():
+    rabbit = PrivateRabbit(port=RABBIT_PORT, dist_port=RABBIT_DIST_PORT, name="reliability")
+    rabbit.start()
+    yield rabbit
+    rabbit.stop()
+
+
+@pytest.fixture(scope="session")
+def private_postgres():
+    postgres = PrivatePostgres(port=PG_PORT)
+    postgres.start()
+    yield postgres
+    postgres.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(config, private_rabbit, private_postgres):
+    stack = Stack(config, private_rabbit, private_postgres)
+    bootstrap(stack.config, demo=False)
+    load_demo(stack.config)
+    # Deliver the demo's events once, so every test starts from an empty outbox and full
+    # read models (a relay started with OUTBOX_FAULT would otherwise crash on them).
+    processes = PlatformProcesses(stack.env, tempfile.mkdtemp(prefix="renda-rel-drain-"),
+                                  names=("deputy", "suggestion", "voting"))
+    try:
+        processes.start_all()
+        eventually(lambda: stack.unpublished() == 0, timeout=60, what="the demo outbox to drain")
+        for service in ("suggestion", "voting"):
+            eventually(lambda: stack.scalar(f"SELECT count(*) FROM {service}.deputy_directory") == DEMO_DEPUTIES,
+                       timeout=60, what=f"the demo deputies in the {service} read model")
+    finally:
+        processes.stop_all()
+    return stack
+
+
+class Launched(PlatformProcesses):
+    def client(self):
+        return Client(self.gateway_url)
+
+    def wait_healthy(self, timeout=30):
+        eventually(lambda: requests.get(self.gateway_url + "/health", timeout=5).status_code == 200,
+                   timeout=timeout, what=f"platform /health 200 (logs in {self.log_dir})")
+
+    def assert_all_running(self):
+        """No process died (nameko kills a container on an unexpected worker error)."""
+        dead = {name: proc.returncode for name, proc in self.procs.items() if proc.poll() is not None}
+        assert not dead, f"processes exited: {dead} (logs in {self.log_dir})"
+
+    def wait_exit(self, name, timeout=20):
+        """The exit code of process ``name`` (which is expected to end by itself)."""
+        proc = self.procs[name]
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"{name} still running after {timeout}s (logs in {self.log_dir})")
+        self.procs.pop(name)
+        return proc.returncode
+
+
+@pytest.fixture
+def launch(stack):
+    launched = []
+
+    def launch(names=tuple(PROCESSES), extra_env=None):
+        processes = Launched(stack.env, tempfile.mkdtemp(prefix="renda-rel-"), names=tuple(names))
+        launched.append(processes)
+        for name in names:
+            processes.start(name, (extra_env or {}).get(name))
+        for name in names:
+            processes.wait_ready(name)
+        return processes
+
+    yield launch
+    for processes in launched:
+        processes.stop_all()

@@ -1,0 +1,63 @@
+"""kernel.deputy_directory: the idempotent read-model handler."""
+from kernel import deputy_directory
+from kernel.envelope import new_envelope
+from kernel.testing import FakeUnitOfWork
+
+
+class FakeDirectory:
+    def __init__(self):
+        self.rows = {}
+        self.upserts = 0
+
+    def upsert(self, row):
+        self.upserts += 1
+        current = self.rows.get(row["code"])
+        if current is None:
+            self.rows[row["code"]] = {**row, "applied_count": 1}
+        elif current["version"] < row["version"]:
+            self.rows[row["code"]] = {**row, "applied_count": current["applied_count"] + 1}
+
+    def get(self, code):
+        return self.rows.get(code)
+
+    def count(self):
+        return len(self.rows)
+
+
+def event(event_type="deputy_registered", version=1, **data):
+    return new_envelope(event_type, {"code": "D0001", "name": "王建华", "level": "town", "town": "城关镇",
+                                     "station_code": "ST-V01", "term": 19, "status": "active",
+                                     "version": version, **data}, "deputy")
+
+
+def make_uow():
+    return FakeUnitOfWork(deputy_directory=FakeDirectory())
+
+
+def test_same_event_twice_applies_once():
+    uow = make_uow()
+    envelope = event()
+    assert deputy_directory.apply_deputy_event(envelope, "suggestion.deputy_directory", uow) is True
+    assert deputy_directory.apply_deputy_event(envelope, "suggestion.deputy_directory", uow) is False
+    assert uow.deputy_directory.upserts == 1
+    assert deputy_directory.lookup("D0001", uow)["applied_count"] == 1
+    assert uow.commits == 1
+
+
+def test_each_consumer_claims_separately():
+    uow = make_uow()
+    envelope = event()
+    assert deputy_directory.apply_deputy_event(envelope, "suggestion.deputy_directory", uow)
+    assert deputy_directory.apply_deputy_event(envelope, "voting.deputy_directory", uow)
+    assert uow.processed == {("suggestion.deputy_directory", envelope["event_id"]),
+                             ("voting.deputy_directory", envelope["event_id"])}
+
+
+def test_newer_event_applies_and_size_counts_deputies():
+    uow = make_uow()
+    deputy_directory.apply_deputy_event(event(), "c", uow)
+    deputy_directory.apply_deputy_event(event("deputy_updated", version=2, name="王建国", changed=["name"]), "c", uow)
+    entry = deputy_directory.lookup("D0001", uow)
+    assert entry["name"] == "王建国" and entry["version"] == 2 and entry["applied_count"] == 2
+    assert deputy_directory.size(uow) == 1
+    assert deputy_directory.lookup("D0404", uow) is None
