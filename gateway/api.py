@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.auth import PUBLIC, read_token
 from gateway.errors import MalformedJson, PayloadTooLarge, Unauthenticated, UnsupportedMediaType, response_for
-from kernel.errors import Forbidden, ValidationFailed
+from kernel.errors import DomainError, Forbidden, ValidationFailed
 from kernel.web import JsonHttpEntrypoint
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -27,6 +27,8 @@ class ApiEndpoint(JsonHttpEntrypoint):
 
     def __init__(self, method, url, roles=None, summary=None, tag=None, body=None, query=None,
                  response=None, status=200, **kwargs):
+        # Domain errors are answers (4xx), not faults: nameko logs them as warnings.
+        kwargs.setdefault("expected_exceptions", DomainError)
         super().__init__(method, url, **kwargs)
         self.roles = roles
         self.summary = summary

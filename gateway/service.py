@@ -41,7 +41,7 @@ class GatewayService(PlatformService):
             credentials = TokenRequestSchema().load(json_body(request))
         except ValidationError as exc:
             raise validation_error(exc)
-        account = accounts.find_account(credentials["username"], self.db())
+        account = accounts.find_account(credentials["username"], self.db(readonly=True))
         # bcrypt is deliberately slow: run it on a real thread, not the event loop.
         valid = account is not None and account["active"] and eventlet.tpool.execute(
             check_password, credentials["password"], account["password_hash"])

@@ -25,9 +25,13 @@ from kombu.serialization import registry
 from marshmallow import ValidationError
 from nameko.events import EventHandler
 from nameko.messaging import QueueConsumer
-from nameko.rpc import Rpc, RpcConsumer
+from nameko.amqp.publish import Publisher
+from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER,
+                              LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY)
+from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from kernel.envelope import ENVELOPE_SCHEMA
+from kernel.errors import DomainError
 from kernel.logs import correlation_id_var
 from kernel.metrics import service_metrics
 
@@ -175,6 +179,19 @@ class ReliableEventHandler(EventHandler):
 subscribe = ReliableEventHandler.decorator
 
 
+class UnconfirmedPublisher(Publisher):
+    """RPC requests and replies go without publisher confirms. A confirm round trip per
+    message roughly doubles the broker's work per call, and buys nothing here: a lost
+    request or reply ends at the caller's deadline (504) just as a slow one does, and
+    durable state never travels by RPC (writes commit in PostgreSQL, events go through
+    the outbox, which does use confirms)."""
+    use_confirms = False
+
+
+class UnconfirmedResponder(Responder):
+    publisher_cls = UnconfirmedPublisher
+
+
 class GuardedRpcConsumer(RpcConsumer):
     """nameko's RPC consumer, but a request it cannot answer is dropped, not fatal.
 
@@ -196,16 +213,21 @@ class GuardedRpcConsumer(RpcConsumer):
         self._drop(message, f"undecodable request: {exc!r}")
 
     def handle_result(self, message, result, exc_info):
+        config = self.container.config
+        responder = UnconfirmedResponder(
+            config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
         try:
-            return super().handle_result(message, result, exc_info)
+            result, exc_info = responder.send_response(result, exc_info)
         except Exception as exc:
             # nameko lets a reply that cannot be published (broker gone) escape from the
             # worker, and that kills the whole container. The caller gives up at its
             # deadline instead; the request is acked if its channel still lives (if not,
             # the broker has already taken it back).
             log.warning("could not reply to %s: %r", message.delivery_info.get("routing_key"), exc)
-            self.queue_consumer.ack_message(message)
-            return result, exc_info
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
 
     def _drop(self, message, why):
         service_metrics(self.container.service_name).rpc_dropped.inc()
@@ -215,6 +237,10 @@ class GuardedRpcConsumer(RpcConsumer):
 
 class GuardedRpc(Rpc):
     rpc_consumer = GuardedRpcConsumer()
+
+    def __init__(self, expected_exceptions=DomainError, **kwargs):
+        # Domain errors are answers, not faults: logged as warnings, not tracebacks.
+        super().__init__(expected_exceptions=expected_exceptions, **kwargs)
 
 
 rpc = GuardedRpc.decorator

@@ -6,6 +6,8 @@ relay and health checks take their own). Each service logs in as its own role wh
 unqualified table names and can never reach another service's schema.
 """
 import logging
+import time
+import weakref
 
 import kernel  # noqa: F401  (selects the eventlet-friendly psycopg wait function first)
 import psycopg
@@ -72,8 +74,11 @@ class UnitOfWork:
 
 
 class PostgresUnitOfWork(UnitOfWork):
-    def __init__(self, pool, producer, repositories, correlation_id=None, pool_timeout=1.5):
+    def __init__(self, pool, producer, repositories, correlation_id=None, pool_timeout=1.5, readonly=False):
         super().__init__()
+        # A read-only unit of work runs each statement in autocommit: one round trip per
+        # query instead of BEGIN + query + ROLLBACK.
+        self.readonly = readonly
         self.pool = pool
         self.producer = producer
         self.repository_factories = repositories
@@ -87,6 +92,8 @@ class PostgresUnitOfWork(UnitOfWork):
             self.connection = self.pool.getconn(timeout=self.pool_timeout)
         except PoolTimeout as exc:
             raise ServiceUnavailable("database unavailable", {"reason": "no database connection"}) from exc
+        if self.readonly:
+            self.connection.autocommit = True
         self.cursor = self.connection.cursor()
         for name, factory in self.repository_factories.items():
             setattr(self, name, factory(self.cursor))
@@ -95,7 +102,10 @@ class PostgresUnitOfWork(UnitOfWork):
     def __exit__(self, exc_type, exc, tb):
         try:
             if self.connection is not None and not self.connection.closed:
-                self.connection.rollback()
+                if self.readonly:
+                    self.connection.autocommit = False
+                elif self.connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                    self.connection.rollback()
         except psycopg.Error:
             pass
         finally:
@@ -123,6 +133,8 @@ class PostgresUnitOfWork(UnitOfWork):
                             (scope, key, Jsonb(result)))
 
     def commit(self):
+        if self.readonly:
+            raise RuntimeError("commit in a read-only unit of work")
         if self.pending_events:
             default_exchange = f"{self.producer}.events"
             self.cursor.executemany(
@@ -131,21 +143,39 @@ class PostgresUnitOfWork(UnitOfWork):
                 [(env["event_id"], env["aggregate_id"], env["type"], exchange or default_exchange,
                   routing_key or env["type"], Jsonb(env))
                  for env, exchange, routing_key in self.pending_events])
-            # Delivered only if the transaction commits: wakes the relay at once.
-            self.cursor.execute("SELECT pg_notify(%s, '')", (outbox_channel(self.producer),))
+            # A statement trigger on outbox NOTIFYs outbox_channel(schema) at commit.
         self.connection.commit()
         self.pending_events = []
 
     def rollback(self):
         self.pending_events = []
-        if self.connection is not None:
+        if self.connection is not None and not self.readonly:
             self.connection.rollback()
 
 
+class _IdleCheck:
+    """Check a connection on checkout only if it sat idle in the pool for a while: one that
+    was just returned is known good, and a round trip per checkout is not free. Broken
+    connections are still weeded out after an outage (they have been idle meanwhile, or
+    were discarded by the pool when returned in a bad state)."""
+
+    def __init__(self, idle_seconds=1.0):
+        self.idle_seconds = idle_seconds
+        self.returned_at = weakref.WeakKeyDictionary()
+
+    def mark_returned(self, connection):
+        self.returned_at[connection] = time.monotonic()
+
+    def check(self, connection):
+        if time.monotonic() - self.returned_at.get(connection, 0.0) > self.idle_seconds:
+            ConnectionPool.check_connection(connection)
+
+
 def make_pool(dsn, max_size, name):
+    idle_check = _IdleCheck()
     return ConnectionPool(
         dsn, min_size=min(2, max_size), max_size=max_size, open=False, name=name,
-        check=ConnectionPool.check_connection,
+        check=idle_check.check, reset=idle_check.mark_returned,
         # A dead database must not stall start-up; readiness reports it instead.
         reconnect_timeout=0, kwargs={"connect_timeout": 3},
     )
@@ -178,9 +208,9 @@ class Database(DependencyProvider):
 
     kill = stop
 
-    def unit_of_work(self, correlation_id=None):
-        return PostgresUnitOfWork(self.pool, self.service, self.repositories,
-                                  correlation_id=correlation_id, pool_timeout=self.pool_timeout)
+    def unit_of_work(self, correlation_id=None, readonly=False):
+        return PostgresUnitOfWork(self.pool, self.service, self.repositories, correlation_id=correlation_id,
+                                  pool_timeout=self.pool_timeout, readonly=readonly)
 
     def get_dependency(self, worker_ctx):
         correlation_id = worker_ctx.data.get("correlation_id") or current_correlation_id()
@@ -208,8 +238,8 @@ class UnitOfWorkFactory:
         self.provider = provider
         self.correlation_id = correlation_id
 
-    def __call__(self):
-        return self.provider.unit_of_work(self.correlation_id)
+    def __call__(self, readonly=False):
+        return self.provider.unit_of_work(self.correlation_id, readonly)
 
     def ping(self):
         return self.provider.ping()

@@ -78,8 +78,8 @@ class DeputyDirectoryKeeper:
     @rpc
     def directory_entry(self, deputy_id):
         """The read model's view of one deputy (None if not yet known)."""
-        return lookup(deputy_id, self.db())
+        return lookup(deputy_id, self.db(readonly=True))
 
     @rpc
     def directory_size(self):
-        return size(self.db())
+        return size(self.db(readonly=True))

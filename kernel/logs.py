@@ -40,3 +40,6 @@ def configure_logging(process_name, level="INFO"):
     root.setLevel(level)
     # kombu/amqp are chatty at INFO about reconnects that we already report ourselves.
     logging.getLogger("amqp").setLevel(logging.WARNING)
+    # eventlet's per-request access line carries no correlation id; the gateway writes its
+    # own (gateway.access), and the services' lines would only be health checks and scrapes.
+    logging.getLogger("nameko.web.server").setLevel(logging.WARNING)

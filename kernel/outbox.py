@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 500
 IDLE_WAIT_SECONDS = 1.0
 PURGE_EVERY_SECONDS = 600
+BACKLOG_EVERY_SECONDS = 1.0
 KEEP_PUBLISHED = datetime.timedelta(days=7)
 
 
@@ -51,6 +52,7 @@ class OutboxRelay(DependencyProvider):
         self.thread = None
         self._exchanges = {}
         self._last_purge = 0.0
+        self._last_backlog = 0.0
 
     def start(self):
         self.running = True
@@ -94,7 +96,7 @@ class OutboxRelay(DependencyProvider):
                     self.leader = db.execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,)).fetchone()[0]
                 if self.leader and self._publish_batch(db, producer) == BATCH_SIZE:
                     continue  # more waiting: no need to sleep
-                self._observe_backlog(db)
+                self._observe_backlog(db)  # at most once a second: not a query per event
                 self._purge_old(db)
                 for _ in db.notifies(timeout=IDLE_WAIT_SECONDS, stop_after=1):
                     pass
@@ -131,6 +133,9 @@ class OutboxRelay(DependencyProvider):
         return len(rows)
 
     def _observe_backlog(self, db):
+        if time.monotonic() - self._last_backlog < BACKLOG_EVERY_SECONDS:
+            return
+        self._last_backlog = time.monotonic()
         count, lag = db.execute(
             "SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) "
             "FROM outbox WHERE published_at IS NULL").fetchone()

@@ -4,31 +4,42 @@ nameko 2.x's RpcProxy waits for ever; here every call has a deadline. The reques
 carries the same deadline as its AMQP expiration, so a service that comes back after an
 outage does not work through requests whose callers have long given up.
 """
-import eventlet
-from nameko.extensions import DependencyProvider
-from nameko.rpc import ReplyListener, ServiceProxy, UnknownService
+import uuid
 
-from kernel.consumer import CONNECTION_ERRORS, GuardedQueueConsumer
+import eventlet
+from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.extensions import DependencyProvider
+from nameko.messaging import HeaderEncoder
+from nameko.rpc import ReplyListener, RpcReply, get_rpc_exchange
+
+from kernel.consumer import CONNECTION_ERRORS, GuardedQueueConsumer, UnconfirmedPublisher
 from kernel.errors import DeadlineExceeded, ServiceUnavailable
 
 
-class ServiceClient:
-    def __init__(self, worker_ctx, reply_listener, default_deadline):
+class ServiceClient(HeaderEncoder):
+    def __init__(self, worker_ctx, provider):
         self.worker_ctx = worker_ctx
-        self.reply_listener = reply_listener
-        self.default_deadline = default_deadline
+        self.provider = provider
+        self.reply_listener = provider.rpc_reply_listener
+        self.default_deadline = provider.default_deadline
 
     def call_async(self, service, method, deadline=None, **kwargs):
+        """Publish the request (as nameko's MethodProxy does, but with neither a publisher
+        confirm nor the mandatory flag: see kernel.consumer.UnconfirmedPublisher). A
+        service that is down or was never started answers nothing: 504 at the deadline."""
         deadline = deadline or self.default_deadline
-        proxy = ServiceProxy(self.worker_ctx, service, self.reply_listener,
-                             expiration=max(1, int(deadline * 1000)))
+        correlation_id = str(uuid.uuid4())
+        reply_event = self.reply_listener.get_reply_event(correlation_id)
         try:
-            reply = getattr(proxy, method).call_async(**kwargs)
-        except UnknownService as exc:
-            raise ServiceUnavailable(f"service {service} is not running", {"service": service}) from exc
+            self.provider.publisher.publish(
+                {"args": (), "kwargs": kwargs}, exchange=self.provider.exchange,
+                routing_key=f"{service}.{method}", reply_to=self.reply_listener.routing_key,
+                correlation_id=correlation_id, extra_headers=self.get_message_headers(self.worker_ctx),
+                expiration=max(1, int(deadline * 1000)))
         except CONNECTION_ERRORS as exc:  # the request could not be published: broker down
+            self.reply_listener._reply_events.pop(correlation_id, None)
             raise ServiceUnavailable("message broker unavailable", {"service": service}) from exc
-        return _DeadlineReply(reply, service, method, deadline, self.reply_listener)
+        return _DeadlineReply(RpcReply(reply_event), service, method, deadline, self.reply_listener, correlation_id)
 
     def call(self, service, method, deadline=None, **kwargs):
         return self.call_async(service, method, deadline, **kwargs).result()
@@ -57,13 +68,14 @@ class ServiceClient:
 
 
 class _DeadlineReply:
-    def __init__(self, reply, service, method, deadline, reply_listener):
+    def __init__(self, reply, service, method, deadline, reply_listener, correlation_id):
         self.reply = reply
         self.service = service
         self.method = method
         self.expires_at = eventlet.hubs.get_hub().clock() + deadline
         self.deadline = deadline
         self.reply_listener = reply_listener
+        self.correlation_id = correlation_id
 
     def result(self):
         remaining = max(0.0, self.expires_at - eventlet.hubs.get_hub().clock())
@@ -77,10 +89,7 @@ class _DeadlineReply:
 
     def _forget(self):
         # Drop the pending reply event so a late answer does not leak memory.
-        events = getattr(self.reply_listener, "_reply_events", {})
-        for key, event in list(events.items()):
-            if event is self.reply.reply_event:
-                events.pop(key, None)
+        self.reply_listener._reply_events.pop(self.correlation_id, None)
 
 
 class GuardedReplyListener(ReplyListener):
@@ -94,7 +103,10 @@ class ServiceRpc(DependencyProvider):
     rpc_reply_listener = GuardedReplyListener()
 
     def setup(self):
-        self.default_deadline = float(self.container.config.get("RPC_DEADLINE_SECONDS", 3.0))
+        config = self.container.config
+        self.default_deadline = float(config.get("RPC_DEADLINE_SECONDS", 3.0))
+        self.exchange = get_rpc_exchange(config)
+        self.publisher = UnconfirmedPublisher(config[AMQP_URI_CONFIG_KEY])
 
     def get_dependency(self, worker_ctx):
-        return ServiceClient(worker_ctx, self.rpc_reply_listener, self.default_deadline)
+        return ServiceClient(worker_ctx, self)

@@ -27,12 +27,12 @@ class DeputyService(PlatformService):
 
     @rpc
     def list_deputies(self, query=None, include_contact=False):
-        deputies, total = handlers.list_deputies(load(DeputyListQuerySchema(), query), self.db())
+        deputies, total = handlers.list_deputies(load(DeputyListQuerySchema(), query), self.db(readonly=True))
         return {"items": [d.as_dict(include_contact) for d in deputies], "total": total}
 
     @rpc
     def get_deputy(self, deputy_id, include_contact=False):
-        return handlers.get_deputy(deputy_id, self.db()).as_dict(include_contact)
+        return handlers.get_deputy(deputy_id, self.db(readonly=True)).as_dict(include_contact)
 
     @rpc
     def register_deputy(self, payload, idempotency_key=None):
@@ -48,4 +48,4 @@ class DeputyService(PlatformService):
 
     @rpc
     def list_stations(self):
-        return StationSchema(many=True).dump(handlers.station_hierarchy(self.db()))
+        return StationSchema(many=True).dump(handlers.station_hierarchy(self.db(readonly=True)))
