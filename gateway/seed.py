@@ -36,4 +36,4 @@ def load_demo(config):
             uow.commit()
     finally:
         pool.close()
-    return f"{len(accounts)} accounts"
+    return f"{len(accounts)} accounts present"

@@ -7,6 +7,9 @@ the consumer's first start is dropped). ``--demo`` then loads each module's demo
 through its own use cases. Every step is idempotent: running it twice is safe.
 """
 import argparse
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # pinned stack, known
 import importlib
 import inspect
 import logging
@@ -166,6 +169,7 @@ def main(argv=None):
     parser.add_argument("--no-topology", action="store_true", help="skip declaring AMQP queues")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("yoyo").setLevel(logging.WARNING)  # we log a line per service instead
     config = load_config()
     bootstrap(config, demo=args.demo, topology=not args.no_topology)
     log.info("bootstrap complete")
