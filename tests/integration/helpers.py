@@ -1,6 +1,5 @@
 """Helpers of the integration tests: a small pika toolbox, event collection, envelopes."""
 import json
-import time
 import uuid
 
 import pika
@@ -92,21 +91,7 @@ class Broker:
 
 def collect_events(probe, predicate, count, timeout=15.0):
     """Collect ``count`` envelopes matching ``predicate`` from an EventProbe, in arrival order."""
-    found = []
-    deadline = time.monotonic() + timeout
-    for method, properties, body in probe.channel.consume(probe.queue, inactivity_timeout=0.2):
-        if method is not None:
-            probe.channel.basic_ack(method.delivery_tag)
-            envelope = json.loads(body)
-            if predicate(envelope):
-                found.append(envelope)
-                if len(found) == count:
-                    break
-        if time.monotonic() > deadline:
-            break
-    probe.channel.cancel()
-    assert len(found) == count, f"only {len(found)} of {count} events within {timeout}s"
-    return found
+    return probe.collect(predicate, count, timeout)
 
 
 def deputy_envelope(event_type="deputy_registered", code=None, version=1, **data):

@@ -76,18 +76,27 @@ class EventProbe:
         self.queue = self.channel.queue_declare("", exclusive=True).method.queue
         self.channel.queue_bind(self.queue, exchange, routing_key=routing_key)
 
-    def wait_for(self, predicate, timeout=10.0):
+    def collect(self, predicate, count, timeout=10.0):
+        """The first ``count`` envelopes matching ``predicate``, in arrival order."""
+        found = []
         deadline = time.monotonic() + timeout
         for method, properties, body in self.channel.consume(self.queue, inactivity_timeout=0.2):
             if method is not None:
                 self.channel.basic_ack(method.delivery_tag)
                 envelope = json.loads(body)
                 if predicate(envelope):
-                    self.channel.cancel()
-                    return envelope
+                    found.append(envelope)
+                    if len(found) == count:
+                        break
             if time.monotonic() > deadline:
-                self.channel.cancel()
-                raise AssertionError(f"no matching event within {timeout}s")
+                break
+        self.channel.cancel()
+        if len(found) < count:
+            raise AssertionError(f"only {len(found)} of {count} matching events within {timeout}s")
+        return found
+
+    def wait_for(self, predicate, timeout=10.0):
+        return self.collect(predicate, 1, timeout)[0]
 
     def close(self):
         try:
