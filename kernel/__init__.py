@@ -8,3 +8,15 @@ eventlet's patched ``select`` makes database waits cooperative.
 import os
 
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+
+# In a monkey-patched process (service runners, tests), wait on the socket with eventlet's
+# own primitive: cheaper than the green select behind wait_select (kernel/pgwait.py).
+try:
+    from eventlet import patcher as _patcher
+
+    if _patcher.is_monkey_patched("select"):
+        from kernel import pgwait as _pgwait
+
+        _pgwait.install()
+except ImportError:  # eventlet is a dependency; this only guards odd tooling imports
+    pass
