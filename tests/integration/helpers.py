@@ -35,25 +35,21 @@ class Broker:
             content_type=content_type, delivery_mode=2, headers=headers), mandatory=True)
         channel.close()
 
-    def message_count(self, queue):
+    def _declare_passive(self, queue, field):
         channel = self._channel()
         try:
-            return channel.queue_declare(queue, passive=True).method.message_count
+            return getattr(channel.queue_declare(queue, passive=True).method, field)
         except pika.exceptions.ChannelClosedByBroker:
             return 0
         finally:
             if channel.is_open:
                 channel.close()
 
+    def message_count(self, queue):
+        return self._declare_passive(queue, "message_count")
+
     def consumer_count(self, queue):
-        channel = self._channel()
-        try:
-            return channel.queue_declare(queue, passive=True).method.consumer_count
-        except pika.exceptions.ChannelClosedByBroker:
-            return 0
-        finally:
-            if channel.is_open:
-                channel.close()
+        return self._declare_passive(queue, "consumer_count")
 
     def purge(self, *queues):
         for queue in queues:
