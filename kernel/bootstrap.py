@@ -46,8 +46,9 @@ def ensure_database(admin_url):
     return dbname
 
 
-def ensure_service_schema(admin_url, service, password):
-    """One role per service owning one schema; nobody else is granted anything on it."""
+def ensure_service_schema(admin_url, service, password, extensions=()):
+    """One role per service owning one schema; nobody else is granted anything on it.
+    ``extensions`` (which need a superuser) are created inside that schema."""
     role = role_name(service)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         dbname = conn.info.dbname
@@ -60,9 +61,9 @@ def ensure_service_schema(admin_url, service, password):
         conn.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM PUBLIC").format(sql.Identifier(service)))
         conn.execute(sql.SQL("ALTER ROLE {} IN DATABASE {} SET search_path = {}").format(
             sql.Identifier(role), sql.Identifier(dbname), sql.Identifier(service)))
-        # Extensions need a superuser; they live in the service's schema (pg_trgm for search).
-        conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA {}").format(sql.Identifier(service))
-                     ) if service == "deputy" else None
+        for extension in extensions:
+            conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}").format(
+                sql.Identifier(extension), sql.Identifier(service)))
         conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
 
 
@@ -102,6 +103,12 @@ def service_classes(module):
     return [obj for obj in vars(module).values()
             if inspect.isclass(obj) and obj.__module__ == module.__name__
             and isinstance(getattr(obj, "name", None), str)]
+
+
+def extensions_of(module_name):
+    """PostgreSQL extensions the module's service classes declare (``db_extensions``)."""
+    return sorted({ext for cls in service_classes(importlib.import_module(module_name))
+                   for ext in getattr(cls, "db_extensions", ())})
 
 
 def subscriptions(module_name, service):
@@ -155,7 +162,7 @@ def bootstrap(config, demo=False, topology=True):
     admin_url = config["DATABASE_URL"]
     ensure_database(admin_url)
     for service, module_name in services_of(config).items():
-        ensure_service_schema(admin_url, service, config["SERVICE_DB_PASSWORD"])
+        ensure_service_schema(admin_url, service, config["SERVICE_DB_PASSWORD"], extensions_of(module_name))
         migrate(config, service, module_name)
     if topology:
         declare_topology(config)

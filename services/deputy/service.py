@@ -21,6 +21,7 @@ def load(schema, payload, **kwargs):
 
 class DeputyService(PlatformService):
     name = "deputy"
+    db_extensions = ("pg_trgm",)  # trigram index for searching names (created by bootstrap)
 
     db = Database(REPOSITORIES)
     relay = OutboxRelay()
