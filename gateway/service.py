@@ -9,6 +9,12 @@ import eventlet.tpool
 from marshmallow import ValidationError
 
 from gateway import accounts, openapi
+from gateway.live import LiveRoutes
+from gateway.meetings import MeetingRoutes
+from gateway.statistics import SuggestionStatisticsRoutes
+from gateway.notifications import NotificationRoutes
+from gateway.subscriptions import DepartmentSubscriptionRoutes
+from gateway.suggestions import SuggestionRoutes
 from gateway.api import api, json_body, query_args
 from gateway.auth import check_password, issue_token
 from gateway.errors import Unauthenticated
@@ -27,7 +33,8 @@ SIGNED_IN = ("deputy", "department", "staff")
 def may_see_contact(principal, deputy_id):
     return principal.is_staff or (principal.role == "deputy" and principal.subject == deputy_id)
 
-class GatewayService(PlatformService):
+class GatewayService(SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes, NotificationRoutes, MeetingRoutes,
+                     LiveRoutes, PlatformService):
     name = "gateway"
 
     db = Database(accounts.REPOSITORIES)

@@ -5,9 +5,10 @@ from kernel.consumer import rpc
 from kernel.db import Database
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
+from services.suggestion.stats import SuggestionStatistics
 
 
-class SuggestionService(deputy_directory.DeputyDirectoryKeeper, PlatformService):
+class SuggestionService(SuggestionStatistics, deputy_directory.DeputyDirectoryKeeper, PlatformService):
     name = "suggestion"
 
     db = Database({"deputy_directory": deputy_directory.DeputyDirectoryRepository})

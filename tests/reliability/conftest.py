@@ -19,7 +19,10 @@ from tests.support.instances import PrivatePostgres, PrivateRabbit
 from tests.support.platform import PROCESSES, Client, PlatformProcesses, eventually
 
 # Ports of our own, so that nothing else using the instances' defaults is disturbed.
-RABBIT_PORT, RABBIT_DIST_PORT, PG_PORT = 5683, 25683, 5443
+# Overridable so that two test runs on one machine (different TEST_DATABASE) can each have their own.
+RABBIT_PORT = int(os.environ.get("RELIABILITY_RABBIT_PORT", 5683))
+RABBIT_DIST_PORT = int(os.environ.get("RELIABILITY_RABBIT_DIST_PORT", 25683))
+PG_PORT = int(os.environ.get("RELIABILITY_PG_PORT", 5443))
 DATABASE = "renda"
 DEMO_DEPUTIES = 693
 

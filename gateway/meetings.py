@@ -1,0 +1,8 @@
+"""Gateway routes: Meetings and voting: meetings, sign-in, items, ballots, results, audit.
+
+A mixin of GatewayService (gateway/service.py): methods use self.rpc, self.config, self.db."""
+from gateway.api import api, json_body, query_args  # noqa: F401
+
+
+class MeetingRoutes:
+    pass
