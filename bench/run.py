@@ -182,6 +182,15 @@ def run_all(env, log_dir, args, wrk):
             results["f_half"]["cpu"] = meter.stop(results["f_half"]["applied"])
         finally:
             read_model.close()
+        if {"suggestion", "webhooks"} <= set(services):  # issue 3 (bench/suggestions.py)
+            from bench import suggestions
+            step("(s) suggestions filed through the gateway -> acked by a pika department subscriber")
+            results["s"] = suggestions.run({"gateway": gateway}, env, results, log=step)
+        if "voting" in services and args.plenary_members:  # issue 4 (bench/plenary.py)
+            from bench import plenary
+            step(f"(p) plenary: {args.plenary_members} members sign in and vote through the gateway")
+            results["p"] = plenary.run({"gateway": gateway}, env, results, members=args.plenary_members,
+                                       threads=args.threads, connections=args.connections)
     finally:
         procs.stop_all()
     return results
@@ -201,6 +210,8 @@ def parse_args(argv):
                         help="closed-loop writer counts tried for (f), comma-separated; the best counts")
     parser.add_argument("--write-seconds", type=float, default=6.0, help="duration of each closed loop of (f)")
     parser.add_argument("--half-seconds", type=float, default=8.0, help="duration of the half-rate loop of (f)")
+    parser.add_argument("--plenary-members", type=int, default=3000,
+                        help="members of the issue-4 plenary benchmark (bench/plenary.py); 0 skips it")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
                         help="wait up to this long for the host to be quiet (< 0.3 busy cores) before starting")
     return parser.parse_args(argv)
@@ -237,6 +248,12 @@ def main(argv=None):
     table = report.build(results)
     print()
     print(report.render(table, results, meta))
+    if "s" in results:
+        from bench import suggestions
+        print("\n".join(["", "issue 3: suggestions -> department subscriber"] + suggestions.summary_lines(results["s"])))
+    if "p" in results:
+        from bench import plenary
+        print("\n" + plenary.report(results["p"]))
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     for result in results.values():
         if isinstance(result, dict):

@@ -24,6 +24,10 @@ class Principal:
     def is_staff(self):
         return self.has_any(("staff",))
 
+    def as_actor(self):
+        """The plain dict services receive to apply their own ownership rules and record who acted."""
+        return {"username": self.username, "role": self.role, "subject": self.subject}
+
 
 PUBLIC = Principal(None, "public")
 

@@ -59,11 +59,20 @@ def ensure_service_schema(admin_url, service, password, extensions=()):
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(
             sql.Identifier(service), sql.Identifier(role)))
         conn.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM PUBLIC").format(sql.Identifier(service)))
-        conn.execute(sql.SQL("ALTER ROLE {} IN DATABASE {} SET search_path = {}").format(
+        # Extensions live in one shared schema ``extensions`` (an extension exists once per
+        # database, so two services cannot each have it in their own schema); every role
+        # may use it and finds it on its search_path.
+        conn.execute("CREATE SCHEMA IF NOT EXISTS extensions")
+        conn.execute("GRANT USAGE ON SCHEMA extensions TO PUBLIC")
+        conn.execute(sql.SQL("ALTER ROLE {} IN DATABASE {} SET search_path = {}, extensions").format(
             sql.Identifier(role), sql.Identifier(dbname), sql.Identifier(service)))
         for extension in extensions:
-            conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}").format(
-                sql.Identifier(extension), sql.Identifier(service)))
+            conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {} SCHEMA extensions").format(
+                sql.Identifier(extension)))
+            installed = conn.execute("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                                     "ON n.oid = e.extnamespace WHERE e.extname = %s", (extension,)).fetchone()
+            if installed and installed[0] != "extensions":  # created in a service schema by older versions
+                conn.execute(sql.SQL("ALTER EXTENSION {} SET SCHEMA extensions").format(sql.Identifier(extension)))
         conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
 
 
@@ -86,7 +95,7 @@ def migrate(config, service, module_name):
 
     dsn = service_dsn(config, service)
     params = conninfo_to_dict(dsn)
-    url = "postgresql+psycopg://{user}:{password}@{host}:{port}/{dbname}?schema={schema}".format(
+    url = "postgresql+psycopg://{user}:{password}@{host}:{port}/{dbname}?schema={schema},extensions".format(
         user=params["user"], password=params.get("password", ""), host=params.get("host", "127.0.0.1"),
         port=params.get("port", 5432), dbname=params["dbname"], schema=service)
     backend = get_backend(url)
@@ -142,6 +151,12 @@ def declare_topology(config):
                               durable=True, auto_delete=False)
                 queue(channel).declare()
                 declare_side_queues(channel, queue_name, delays)
+    # Topology beyond handler queues (e.g. department queues and users): ``topology_hooks``
+    # on a service class, each called as ``hook(config)``.
+    for service, module_name in services_of(config).items():
+        for cls in service_classes(importlib.import_module(module_name)):
+            for hook in getattr(cls, "topology_hooks", ()):
+                hook(config)
 
 
 def load_demo(config):

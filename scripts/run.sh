@@ -28,7 +28,8 @@ cat <<'MSG'
    dept-edu ... departments: dept-<code> (e.g. dept-edu)
 
  Health/metrics: gateway :8080, news :8101, deputy :8102,
-   suggestion :8103, budget :8104, voting :8105  (/health, /metrics)
+   suggestion :8103, budget :8104, voting :8105, webhooks :8106  (/health, /metrics)
+ Meeting display: http://127.0.0.1:8080/meetings/<id>/display  (ids: GET /api/v1/meetings)
 ==========================================================================
 
 MSG

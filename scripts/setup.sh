@@ -341,4 +341,33 @@ else
     ok "answers"
 fi
 
+# Department users (dept-<code>, read-only on their own queue) are created by kernel.bootstrap
+# through the RabbitMQ management HTTP API (services/suggestion/departments_amqp.py).
+if is_local "$MQ_HOST" && command -v rabbitmq-plugins >/dev/null 2>&1; then
+    say "RabbitMQ management plugin"
+    if rabbitmq-plugins -q is_enabled rabbitmq_management >/dev/null 2>&1; then
+        ok "rabbitmq_management enabled"
+    elif is_root; then
+        rabbitmq-plugins enable rabbitmq_management >/dev/null \
+            && ok "rabbitmq_management enabled (http://127.0.0.1:15672)" \
+            || warn "rabbitmq-plugins enable rabbitmq_management failed: department AMQP users will not be created"
+    else
+        warn "rabbitmq_management is not enabled: department AMQP users will not be created.
+       Enable it: ${SUDO}rabbitmq-plugins enable rabbitmq_management"
+    fi
+fi
+
+# ---------------------------------------------------------------------------
+# 5. Headless Chromium (the meeting display's browser test, tests/e2e/test_display_e2e.py)
+# ---------------------------------------------------------------------------
+say "Chromium (headless browser for the display test)"
+if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
+    ok "$(chromium --version 2>/dev/null || chromium-browser --version 2>/dev/null)"
+elif is_root; then
+    apt_install chromium
+    ok "installed"
+else
+    warn "chromium is not installed: the display test needs it (${SUDO}apt-get install -y chromium)"
+fi
+
 say "setup complete"

@@ -21,6 +21,7 @@ os.environ.update({
     "EVENT_RETRY_DELAYS": "[0.2, 0.5]",
     "RPC_DEADLINE_SECONDS": "3.0",
     "LOG_LEVEL": "WARNING",
+    "SUGGESTION_DEADLINE_CHECK_SECONDS": "1",
 })
 
 from kernel.bootstrap import bootstrap  # noqa: E402

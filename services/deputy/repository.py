@@ -1,5 +1,6 @@
 """SQL for the deputy schema. Returns domain objects."""
 from services.deputy.domain import Deputy, Station
+from services.deputy.notification_repository import NotificationRepository
 
 DEPUTY_COLUMNS = ("code", "name", "gender", "ethnicity", "birth_year", "level", "town", "station_code",
                   "term", "occupation", "phone", "email", "status", "version")
@@ -80,4 +81,5 @@ class StationRepository:
             [getattr(station, c) for c in STATION_COLUMNS])
 
 
-REPOSITORIES = {"deputies": DeputyRepository, "stations": StationRepository}
+REPOSITORIES = {"deputies": DeputyRepository, "stations": StationRepository,
+                "notifications": NotificationRepository}

@@ -7,8 +7,9 @@ from kernel.errors import validation_error
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
 from services.deputy import handlers
+from services.deputy.notification_service import NotificationKeeper
 from services.deputy.repository import REPOSITORIES
-from services.deputy.schemas import (DeputyCreateSchema, DeputyListQuerySchema, DeputySchema,
+from services.deputy.schemas import (DeputyCreateSchema, DeputyListQuerySchema,
                                      DeputyUpdateSchema, StationSchema)
 
 
@@ -19,7 +20,7 @@ def load(schema, payload, **kwargs):
         raise validation_error(exc)
 
 
-class DeputyService(PlatformService):
+class DeputyService(NotificationKeeper, PlatformService):
     name = "deputy"
     db_extensions = ("pg_trgm",)  # trigram index for searching names (created by bootstrap)
 

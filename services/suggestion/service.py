@@ -1,21 +1,192 @@
-"""The suggestion service. Suggestion handling (代表建议办理) is specified in issue 3; for now it keeps the deputy
-read model it will check lead deputies and co-signers against."""
+"""The suggestion service: suggestion handling (代表建议办理) — filing, review, routing,
+department work, deadlines, evaluation. Entrypoints are thin: load schema -> use case -> dict.
+
+It also keeps the deputy read model (kernel.deputy_directory) that lead deputies and
+co-signers are checked against, and a deadline timer (``SUGGESTION_DEADLINE_CHECK_SECONDS``).
+"""
+import logging
+
+from marshmallow import ValidationError
+from nameko.timer import Timer
+
 from kernel import deputy_directory
 from kernel.consumer import rpc
 from kernel.db import Database
+from kernel.errors import validation_error
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
+from services.suggestion import handlers
+from services.suggestion.handlers import SuggestionSettings
+from services.suggestion.repository import REPOSITORIES
+from services.suggestion.schemas import (AssignSchema, ContentSchema, EvaluationSchema, ExtensionDecisionSchema,
+                                         ExtensionRequestSchema, InboxQuerySchema, PageQuerySchema, ReasonSchema,
+                                         ReplySchema, ReviewSchema, RoutingRuleSchema, SuggestionCreateSchema,
+                                         SuggestionListQuerySchema, WithdrawSchema)
 from services.suggestion.stats import SuggestionStatistics
+
+log = logging.getLogger(__name__)
+
+
+def load(schema, payload, **kwargs):
+    try:
+        return schema.load(payload or {}, **kwargs)
+    except ValidationError as exc:
+        raise validation_error(exc)
+
+
+class ConfiguredTimer(Timer):
+    """nameko's @timer with its interval read from the config at setup."""
+
+    def __init__(self, config_key, default, **kwargs):
+        self.config_key = config_key
+        super().__init__(interval=default, **kwargs)
+
+    def setup(self):
+        self.interval = float(self.container.config.get(self.config_key, self.interval))
+        super().setup()
 
 
 class SuggestionService(SuggestionStatistics, deputy_directory.DeputyDirectoryKeeper, PlatformService):
     name = "suggestion"
+    db_extensions = ("pg_trgm",)  # trigram similarity for duplicate detection
 
-    db = Database({"deputy_directory": deputy_directory.DeputyDirectoryRepository})
+    db = Database(REPOSITORIES)
     relay = OutboxRelay()
+
+    @property
+    def settings(self):
+        return SuggestionSettings.from_config(self.config)
+
+    # -- filing and review ------------------------------------------------------------------
+    @rpc
+    def file_suggestion(self, actor, payload, idempotency_key=None):
+        command = load(SuggestionCreateSchema(), payload)
+        s = handlers.file_suggestion(command, actor, self.db(), self.settings, idempotency_key=idempotency_key)
+        return s.as_dict()
+
+    @rpc
+    def get_suggestion(self, actor, suggestion_id):
+        return handlers.get_suggestion(suggestion_id, actor, self.db(readonly=True))
+
+    @rpc
+    def list_suggestions(self, actor, query=None):
+        items, total = handlers.list_suggestions(load(SuggestionListQuerySchema(), query), actor,
+                                                 self.db(readonly=True))
+        return {"items": items, "total": total}
+
+    @rpc
+    def review(self, actor, suggestion_id, payload):
+        return handlers.review(suggestion_id, load(ReviewSchema(), payload), actor, self.db(),
+                               self.settings).as_dict()
+
+    @rpc
+    def similar(self, actor, suggestion_id, limit=10):
+        items = handlers.similar(suggestion_id, actor, self.db(readonly=True), self.settings, int(limit))
+        return {"items": items, "total": len(items)}
+
+    @rpc
+    def proposals(self, actor, suggestion_id):
+        items = handlers.propose(suggestion_id, actor, self.db(readonly=True))
+        return {"items": items, "total": len(items)}
+
+    @rpc
+    def assign(self, actor, suggestion_id, payload):
+        return handlers.assign(suggestion_id, load(AssignSchema(), payload), actor, self.db(),
+                               self.settings).as_dict()
+
+    # -- department work ----------------------------------------------------------------------
+    @rpc
+    def acknowledge(self, actor, suggestion_id):
+        return handlers.acknowledge(suggestion_id, actor, self.db(), self.settings).as_dict()
+
+    @rpc
+    def return_assignment(self, actor, suggestion_id, payload):
+        return handlers.return_assignment(suggestion_id, load(ReasonSchema(), payload), actor, self.db(),
+                                          self.settings).as_dict()
+
+    @rpc
+    def request_extension(self, actor, suggestion_id, payload):
+        return handlers.request_extension(suggestion_id, load(ExtensionRequestSchema(), payload), actor,
+                                          self.db(), self.settings).as_dict()
+
+    @rpc
+    def decide_extension(self, actor, suggestion_id, payload):
+        return handlers.decide_extension(suggestion_id, load(ExtensionDecisionSchema(), payload), actor,
+                                         self.db(), self.settings).as_dict()
+
+    @rpc
+    def send_view(self, actor, suggestion_id, payload):
+        return handlers.send_view(suggestion_id, load(ContentSchema(), payload), actor, self.db(),
+                                  self.settings).as_dict()
+
+    @rpc
+    def reply(self, actor, suggestion_id, payload):
+        return handlers.reply(suggestion_id, load(ReplySchema(), payload), actor, self.db(),
+                              self.settings).as_dict()
+
+    @rpc
+    def follow_up(self, actor, suggestion_id, payload):
+        return handlers.follow_up(suggestion_id, load(ContentSchema(), payload), actor, self.db(),
+                                  self.settings).as_dict()
+
+    # -- the deputy's side ------------------------------------------------------------------------
+    @rpc
+    def evaluate(self, actor, suggestion_id, payload):
+        return handlers.evaluate(suggestion_id, load(EvaluationSchema(), payload), actor, self.db(),
+                                 self.settings).as_dict()
+
+    @rpc
+    def withdraw(self, actor, suggestion_id, payload=None):
+        return handlers.withdraw(suggestion_id, load(WithdrawSchema(), payload), actor, self.db(),
+                                 self.settings).as_dict()
 
     @rpc
     def deputy_summary(self, deputy_id):
-        """Suggestions of one deputy, for the dashboard (no suggestions are filed until
-        suggestion handling lands)."""
-        return {"deputy_id": deputy_id, "filed": 0, "items": []}
+        """Suggestions of one deputy for the dashboard: counts by status and the latest."""
+        return handlers.deputy_summary(deputy_id, self.db(readonly=True))
+
+    # -- departments, routing rules, deadlines ---------------------------------------------------------
+    @rpc
+    def list_departments(self):
+        items = handlers.list_departments(self.db(readonly=True))
+        return {"items": items, "total": len(items)}
+
+    @rpc
+    def department_inbox(self, actor, code, query=None):
+        items, total = handlers.department_inbox(code, load(InboxQuerySchema(), query), actor,
+                                                 self.db(readonly=True))
+        return {"items": items, "total": total}
+
+    @rpc
+    def overdue(self, actor, query=None):
+        items, total = handlers.overdue_list(load(PageQuerySchema(), query), actor, self.db(readonly=True))
+        return {"items": items, "total": total}
+
+    @rpc
+    def list_rules(self, actor):
+        items = handlers.list_rules(actor, self.db(readonly=True))
+        return {"items": items, "total": len(items)}
+
+    @rpc
+    def create_rule(self, actor, payload):
+        return handlers.create_rule(load(RoutingRuleSchema(), payload), actor, self.db())
+
+    @rpc
+    def update_rule(self, actor, rule_id, payload):
+        changes = load(RoutingRuleSchema(), payload, partial=True)
+        return handlers.update_rule(int(rule_id), changes, actor, self.db())
+
+    @rpc
+    def delete_rule(self, actor, rule_id):
+        return handlers.delete_rule(int(rule_id), actor, self.db())
+
+    @ConfiguredTimer.decorator("SUGGESTION_DEADLINE_CHECK_SECONDS", 60)
+    def check_deadlines(self):
+        """due_soon / overdue warnings, each exactly once (see handlers.check_deadlines)."""
+        try:
+            raised = handlers.check_deadlines(self.db(), self.settings)
+        except Exception:  # the database may be down; the next tick tries again
+            log.warning("deadline check failed", exc_info=True)
+            return
+        if raised["due_soon"] or raised["overdue"]:
+            log.info("deadline check: %s", raised)

@@ -1,5 +1,50 @@
-"""Suggestion-handling statistics: a mixin of SuggestionService with its @rpc entrypoints."""
+"""Suggestion-handling statistics: a mixin of SuggestionService with its @rpc entrypoints.
+
+Counts come from SuggestionStatsRepository, the rates from stats_domain. The repository works
+on the unit of work's cursor whether or not the service registered it with its Database
+(``STATS_REPOSITORIES``, as ``uow.suggestion_stats``): the service's own file need not change."""
+import datetime
+from zoneinfo import ZoneInfo
+
+from marshmallow import ValidationError
+
+from kernel.consumer import rpc
+from kernel.errors import validation_error
+from services.suggestion import stats_domain
+from services.suggestion.domain import COUNTY_TIMEZONE
+from services.suggestion.stats_repository import SuggestionStatsRepository
+from services.suggestion.stats_schemas import StatsQuerySchema, StatsSchema
+
+STATS_REPOSITORIES = {"suggestion_stats": SuggestionStatsRepository}
+DEFAULT_TIMEZONE = COUNTY_TIMEZONE.key  # overdue is judged on the county's calendar day, as the deadline timer does
+
+
+def suggestion_statistics(query, uow, today, timezone=DEFAULT_TIMEZONE):
+    """Use case: the statistics answer for a validated query."""
+    group_by = query["group_by"]
+    filters = {key: query[key] for key in ("term", "session") if query.get(key) is not None}
+    with uow:
+        repository = getattr(uow, "suggestion_stats", None) or SuggestionStatsRepository(uow.cursor)
+        groups = repository.counts(group_by, today, timezone, **filters)
+    for group in groups:
+        if group_by == "term":
+            group["label"] = stats_domain.term_label(group["term"])
+        elif group_by == "session":
+            group["label"] = stats_domain.session_label(group["term"], group["session"])
+    return {**stats_domain.report(group_by, groups, filters), "today": today.isoformat()}
 
 
 class SuggestionStatistics:
-    pass
+    def _stats_today(self):
+        return datetime.datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date(), DEFAULT_TIMEZONE
+
+    @rpc
+    def suggestion_statistics(self, query=None):
+        """办复率, 办结率, 满意率, A/B/C shares, days to reply and overdue counts per department,
+        category, term or session (filters: term, session), with totals."""
+        try:
+            command = StatsQuerySchema().load(query or {})
+        except ValidationError as exc:
+            raise validation_error(exc)
+        today, timezone = self._stats_today()
+        return StatsSchema().dump(suggestion_statistics(command, self.db(readonly=True), today, timezone))

@@ -1,20 +1,141 @@
-"""The voting service. Meetings and electronic voting (电子表决) are specified in issue 4; for now it keeps the
-deputy read model that meeting membership will be drawn from."""
+"""The voting service: meetings, sign-in, agenda items, ballots, results and the verifiable
+ballot box (issue 4). Entrypoints are thin: load schema → use case → answer."""
+import hashlib
+import logging
+
+from marshmallow import ValidationError
+from nameko.timer import timer
+
 from kernel import deputy_directory
 from kernel.consumer import rpc
 from kernel.db import Database
+from kernel.errors import NotFound, validation_error
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
+from services.voting import handlers
+from services.voting.repository import REPOSITORIES
+from services.voting.schemas import (BallotSchema, ItemCreateSchema, ManualTallySchema, MeetingCreateSchema,
+                                     MeetingListQuerySchema, PresenceSchema)
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 0.2
+BALLOT_SCHEMA = BallotSchema()   # the hot path: one instance (loading is stateless)
+
+
+def load(schema, payload, **kwargs):
+    try:
+        return schema.load(payload or {}, **kwargs)
+    except ValidationError as exc:
+        raise validation_error(exc)
+
+
+def ident(value, field="id"):
+    """A path id: a positive integer, else 404 (there is no such meeting or item)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number <= 0 or number > 2 ** 62:
+        raise NotFound(f"no {field} {value}", {field: value})
+    return number
+
+
+def token_secret(config):
+    """Key of the per-item voter pseudonyms: ``VOTING_TOKEN_SECRET``, else derived from the
+    JWT secret (both server-side only)."""
+    explicit = config.get("VOTING_TOKEN_SECRET")
+    if explicit:
+        return str(explicit)
+    return hashlib.sha256(("voting-token|" + str(config["JWT_SECRET"])).encode()).hexdigest()
 
 
 class VotingService(deputy_directory.DeputyDirectoryKeeper, PlatformService):
     name = "voting"
 
-    db = Database({"deputy_directory": deputy_directory.DeputyDirectoryRepository})
+    db = Database(REPOSITORIES)
     relay = OutboxRelay()
+
+    # Definitions of items (immutable once created) for the ballot path: one query per item
+    # per process instead of one per ballot. Status is always read in the ballot statement.
+    item_specs = {}
+
+    # -- meetings and attendance ----------------------------------------------------------------
+    @rpc
+    def create_meeting(self, payload, actor=None, idempotency_key=None):
+        meeting_id = handlers.create_meeting(load(MeetingCreateSchema(), payload), actor, self.db(), idempotency_key)
+        return handlers.get_meeting(meeting_id, self.db(readonly=True))
+
+    @rpc
+    def list_meetings(self, query=None):
+        return handlers.list_meetings(load(MeetingListQuerySchema(), query), self.db(readonly=True))
+
+    @rpc
+    def get_meeting(self, meeting_id):
+        return handlers.get_meeting(ident(meeting_id), self.db(readonly=True))
+
+    @rpc
+    def check_in(self, meeting_id, actor, payload=None):
+        body = load(PresenceSchema(), payload)
+        return handlers.set_presence(ident(meeting_id), body.get("deputy_id"), True, actor, self.db())
+
+    @rpc
+    def check_out(self, meeting_id, actor, payload=None):
+        body = load(PresenceSchema(), payload)
+        return handlers.set_presence(ident(meeting_id), body.get("deputy_id"), False, actor, self.db())
+
+    @rpc
+    def attendance(self, meeting_id):
+        return handlers.attendance(ident(meeting_id), self.db(readonly=True))
 
     @rpc
     def attendance_summary(self, deputy_id):
-        """Meeting attendance of one deputy, for the dashboard (no meetings are held until
-        voting lands)."""
-        return {"deputy_id": deputy_id, "meetings": 0, "attended": 0}
+        """Meeting attendance of one deputy, for the dashboard."""
+        return handlers.attendance_summary(deputy_id, self.db(readonly=True))
+
+    # -- items and ballots --------------------------------------------------------------------------
+    @rpc
+    def add_item(self, meeting_id, payload):
+        return handlers.add_item(ident(meeting_id), load(ItemCreateSchema(), payload), self.db())
+
+    @rpc
+    def open_item(self, meeting_id, item_id):
+        return handlers.open_item(ident(meeting_id), ident(item_id, "item_id"), token_secret(self.config), self.db())
+
+    @rpc
+    def cast_ballot(self, meeting_id, item_id, actor, payload):
+        return handlers.cast_ballot(ident(meeting_id), ident(item_id, "item_id"), actor,
+                                    load(BALLOT_SCHEMA, payload), self.db(), self.item_specs)
+
+    @rpc
+    def enter_tally(self, meeting_id, item_id, actor, payload):
+        return handlers.enter_tally(ident(meeting_id), ident(item_id, "item_id"), load(ManualTallySchema(), payload),
+                                    actor, self.db())
+
+    @rpc
+    def close_item(self, meeting_id, item_id):
+        return handlers.close_item(ident(meeting_id), ident(item_id, "item_id"), self.db())
+
+    @rpc
+    def get_result(self, meeting_id, item_id):
+        return handlers.get_result(ident(meeting_id), ident(item_id, "item_id"), self.db(readonly=True))
+
+    @rpc
+    def pending_voters(self, meeting_id, item_id, actor):
+        return handlers.pending_voters(ident(meeting_id), ident(item_id, "item_id"), actor, self.db(readonly=True))
+
+    @rpc
+    def audit(self, meeting_id, item_id):
+        return handlers.audit(ident(meeting_id), ident(item_id, "item_id"), self.db(readonly=True))
+
+    @rpc
+    def receipt(self, meeting_id, item_id, receipt):
+        return handlers.receipt(ident(meeting_id), ident(item_id, "item_id"), receipt, self.db(readonly=True))
+
+    # -- the live tally ticker ------------------------------------------------------------------------
+    @timer(interval=TICK_SECONDS)
+    def tally_ticker(self):
+        """Every ~200 ms: a ``tally_updated`` event per open item whose counts changed."""
+        try:
+            handlers.tick(self.db())
+        except Exception:   # a database outage must not kill the ticker; the next tick retries
+            log.warning("tally tick failed", exc_info=True)

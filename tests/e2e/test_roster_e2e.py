@@ -1,5 +1,5 @@
 """End to end through the gateway: deputies and stations, events into the read models."""
-from tests.support.platform import EventProbe, eventually, new_deputy_payload
+from tests.support.platform import EventProbe, new_deputy_payload
 
 
 def test_list_filters_and_search(client):

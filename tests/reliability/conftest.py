@@ -72,7 +72,7 @@ class Stack:
 
 @pytest.fixture(scope="session")
 def private_rabbit():
-    rabbit = PrivateRabbit(port=RABBIT_PORT, dist_port=RABBIT_DIST_PORT, name="reliability")
+    rabbit = PrivateRabbit(port=RABBIT_PORT, dist_port=RABBIT_DIST_PORT, name=f"reliability{RABBIT_PORT}")
     rabbit.start()
     yield rabbit
     rabbit.stop()

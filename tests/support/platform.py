@@ -22,6 +22,7 @@ PROCESSES = {  # name -> module, as in deploy/Procfile
     "suggestion": "services.suggestion.service",
     "budget": "services.budget.service",
     "voting": "services.voting.service",
+    "webhooks": "services.webhooks.service",
 }
 
 
@@ -108,10 +109,11 @@ class EventProbe:
 class PlatformProcesses:
     """The platform's processes started as in production (``python -m kernel.runner``)."""
 
-    def __init__(self, env, log_dir, names=tuple(PROCESSES)):
+    def __init__(self, env, log_dir, names=tuple(PROCESSES), modules=None):
         self.env = env
         self.log_dir = log_dir
         self.names = names
+        self.modules = dict(PROCESSES, **(modules or {}))  # e.g. {"gateway2": "gateway.service"}
         self.ports = {name: free_port() for name in names}
         self.procs = {}
 
@@ -123,7 +125,7 @@ class PlatformProcesses:
         env = dict(self.env, WEB_SERVER_ADDRESS=f"127.0.0.1:{self.ports[name]}", PYTHONUNBUFFERED="1",
                    PYTHONWARNINGS="ignore", **(extra_env or {}))
         log = open(os.path.join(self.log_dir, f"{name}.log"), "ab")
-        self.procs[name] = subprocess.Popen([PYTHON, "-m", "kernel.runner", PROCESSES[name]], cwd=ROOT,
+        self.procs[name] = subprocess.Popen([PYTHON, "-m", "kernel.runner", self.modules[name]], cwd=ROOT,
                                             env=env, stdout=log, stderr=subprocess.STDOUT)
         return self.procs[name]
 

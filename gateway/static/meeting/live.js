@@ -1,0 +1,130 @@
+/* Live meeting state from GET /api/v1/meetings/{id}/live (Server-Sent Events).
+ *
+ * MeetingLive(meetingId, onChange) keeps one state object up to date and calls
+ * onChange(state, eventType) after every event. The browser's EventSource reconnects by
+ * itself and sends Last-Event-ID; the gateway answers with the missed events or a new
+ * snapshot. Plain JS, no dependencies (the display runs without internet access).
+ */
+(function (global) {
+  "use strict";
+
+  var MODES = {secret: "无记名表决", named: "记名表决", show_of_hands: "举手表决", paper: "无记名投票（纸质）"};
+  var KINDS = {resolution: "决议", decision: "决定", appointment: "任免", removal: "撤职", amendment: "修正案"};
+  var COUNTS = ["expected", "present", "voted", "yes", "no", "abstain", "not_voted", "threshold"];
+
+  function meetingIdFromPath() {
+    var match = /\/meetings\/([^\/]+)\//.exec(global.location.pathname);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  function MeetingLive(meetingId, onChange) {
+    this.meetingId = meetingId;
+    this.onChange = onChange;
+    this.state = {
+      meetingId: meetingId, title: "", expected: null, present: null,
+      item: null,          // {item_id, title, kind, mode, status, counts..., passed, candidates, seq}
+      connected: false, lastEventId: null, events: 0, lastSignIn: null
+    };
+    this.source = null;
+  }
+
+  MeetingLive.prototype.start = function () {
+    var self = this;
+    var url = "/api/v1/meetings/" + encodeURIComponent(this.meetingId) + "/live";
+    this.source = new EventSource(url);
+    this.source.onopen = function () { self.state.connected = true; self.changed("open"); };
+    this.source.onerror = function () { self.state.connected = false; self.changed("error"); };
+    ["snapshot", "member_signed_in", "member_signed_out", "item_opened", "tally_updated", "vote_closed",
+     "reset"].forEach(function (type) {
+      self.source.addEventListener(type, function (message) {
+        var data;
+        try { data = JSON.parse(message.data); } catch (e) { return; }
+        self.state.lastEventId = message.lastEventId || self.state.lastEventId;
+        self.state.events += 1;
+        self.apply(type, data);
+        self.changed(type);
+      });
+    });
+    return this;
+  };
+
+  MeetingLive.prototype.changed = function (type) {
+    if (this.onChange) { this.onChange(this.state, type); }
+  };
+
+  function copyCounts(target, source) {
+    COUNTS.forEach(function (name) {
+      if (source[name] !== undefined) { target[name] = source[name]; }
+    });
+    if (source.candidates && source.candidates.length) { target.candidates = source.candidates; }
+  }
+
+  MeetingLive.prototype.apply = function (type, data) {
+    var state = this.state;
+    var item = state.item;
+    if (type === "snapshot") {
+      if (data.unavailable) { return; }
+      state.title = data.title || state.title;
+      state.kind = data.kind;
+      if (data.expected !== undefined) { state.expected = data.expected; }
+      if (data.present !== undefined) { state.present = data.present; }
+      if (data.item) {
+        state.item = {candidates: []};
+        for (var key in data.item) { state.item[key] = data.item[key]; }
+        state.item.seq = -1;
+        if (state.item.status === "closed") {
+          state.item.result = {passed: data.item.passed, threshold: data.item.threshold};
+        }
+      } else {
+        state.item = null;
+      }
+    } else if (type === "member_signed_in" || type === "member_signed_out") {
+      state.present = data.present;
+      state.expected = data.expected;
+      state.lastSignIn = {name: data.name, signedIn: type === "member_signed_in", by: data.by};
+    } else if (type === "item_opened") {
+      state.item = {item_id: data.item_id, title: data.title, kind: data.kind, mode: data.mode, merged: data.merged,
+                    status: "open", expected: data.expected, present: data.present, threshold: data.threshold,
+                    yes: 0, no: 0, abstain: 0, voted: 0, not_voted: data.present, passed: null, seq: -1,
+                    candidates: (data.candidates || []).map(function (c) {
+                      return {name: c.name, post: c.post, yes: 0, no: 0, abstain: 0};
+                    })};
+      if (data.kind === "appointment" && !data.merged && state.item.candidates.length) {
+        state.item.yes = state.item.no = state.item.abstain = null;  // voted per person: see the candidates
+      }
+    } else if (type === "tally_updated") {
+      if (!item || String(item.item_id) !== String(data.item_id) || item.status === "closed") { return; }
+      if (data.seq !== undefined && data.seq <= item.seq) { return; }  // an older tick
+      copyCounts(item, data);
+      if (data.seq !== undefined) { item.seq = data.seq; }
+      item.voters = data.voters || null;
+    } else if (type === "vote_closed") {
+      var result = data.result || {};
+      if (!item || String(item.item_id) !== String(data.item_id)) {
+        item = state.item = {item_id: data.item_id, title: data.title, kind: data.kind, mode: data.mode,
+                             candidates: []};
+      }
+      copyCounts(item, result);
+      item.status = "closed";
+      item.passed = result.passed;
+      item.digest = data.digest;
+      item.result = result;
+    }
+  };
+
+  function text(value) {
+    return value === null || value === undefined ? "—" : String(value);
+  }
+
+  function setText(id, value) {
+    var element = document.getElementById(id);
+    if (element && element.textContent !== text(value)) { element.textContent = text(value); }
+  }
+
+  global.MeetingLive = MeetingLive;
+  global.MeetingLive.meetingIdFromPath = meetingIdFromPath;
+  global.MeetingLive.MODES = MODES;
+  global.MeetingLive.KINDS = KINDS;
+  global.MeetingLive.text = text;
+  global.MeetingLive.setText = setText;
+})(window);

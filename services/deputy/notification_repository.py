@@ -1,0 +1,106 @@
+"""SQL of deputies' notifications (table ``notifications`` of the deputy schema)."""
+
+ITEM_COLUMNS = ("id", "event_type", "suggestion_id", "suggestion_number", "subject", "body",
+                "occurred_at", "created_at", "read_at", "email_status")
+_ITEM_SELECT = "SELECT " + ", ".join(ITEM_COLUMNS) + " FROM notifications"
+INSERT_COLUMNS = ("deputy_code", "event_id", "event_type", "suggestion_id", "suggestion_number", "subject",
+                  "body", "occurred_at", "email_to", "email_status")
+EMAIL_WAKE_CHANNEL = "deputy_notification_email"
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _item(row):
+    item = dict(zip(ITEM_COLUMNS, row))
+    for name in ("occurred_at", "created_at", "read_at"):
+        item[name] = _iso(item[name])
+    item["type"] = item.pop("event_type")
+    item["number"] = item.pop("suggestion_number")
+    item["read"] = item["read_at"] is not None
+    return item
+
+
+class NotificationRepository:
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    # -- writing the inbox ------------------------------------------------------------------
+    def contacts(self, codes):
+        """{code: {"name", "email"}} of the deputies among ``codes`` the roster knows."""
+        if not codes:
+            return {}
+        self.cursor.execute("SELECT code, name, email FROM deputies WHERE code = ANY(%s)", (list(codes),))
+        return {code: {"name": name, "email": email or None} for code, name, email in self.cursor.fetchall()}
+
+    def add_many(self, notifications):
+        """Insert rows, skipping any (event, deputy) pair already present; the number added.
+        Wakes the e-mail sender (at commit) when a row waits for sending."""
+        values = [value for n in notifications for value in
+                  (n.deputy_code, n.event_id, n.event_type, n.suggestion_id, n.suggestion_number, n.subject,
+                   n.body, n.occurred_at, n.email_to, n.email_status)]
+        self.cursor.execute(
+            "INSERT INTO notifications (" + ", ".join(INSERT_COLUMNS) + ", email_next_attempt) VALUES "
+            + ", ".join(["(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ", now())"] * len(notifications))
+            + " ON CONFLICT (event_id, deputy_code) DO NOTHING RETURNING email_status", values)
+        statuses = [row[0] for row in self.cursor.fetchall()]
+        if "pending" in statuses:
+            self.cursor.execute("SELECT pg_notify(%s, '')", (EMAIL_WAKE_CHANNEL,))
+        return len(statuses)
+
+    # -- reading the inbox ------------------------------------------------------------------
+    def page(self, deputy, unread_only=False, limit=20, offset=0):
+        where = " WHERE deputy_code = %s" + (" AND read_at IS NULL" if unread_only else "")
+        self.cursor.execute(_ITEM_SELECT + where + " ORDER BY id DESC LIMIT %s OFFSET %s",
+                            (deputy, limit, offset))
+        items = [_item(row) for row in self.cursor.fetchall()]
+        self.cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE read_at IS NULL) FROM notifications WHERE deputy_code = %s",
+            (deputy,))
+        total, unread = self.cursor.fetchone()
+        return items, (unread if unread_only else total), unread
+
+    def mark_read(self, deputy, notification_id):
+        self.cursor.execute(
+            "UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = %s AND deputy_code = %s "
+            "RETURNING " + ", ".join(ITEM_COLUMNS), (notification_id, deputy))
+        row = self.cursor.fetchone()
+        return _item(row) if row else None
+
+    def mark_all_read(self, deputy):
+        self.cursor.execute("UPDATE notifications SET read_at = now() WHERE deputy_code = %s AND read_at IS NULL",
+                            (deputy,))
+        return self.cursor.rowcount
+
+    # -- e-mail copies (the sender's own connection) -------------------------------------------
+    def claim_due_email(self):
+        """The oldest due e-mail, locked for this transaction; replicas skip each other's."""
+        self.cursor.execute(
+            "SELECT id, email_to, subject, body, suggestion_number, email_attempts FROM notifications "
+            "WHERE email_status = 'pending' AND email_next_attempt <= now() "
+            "ORDER BY email_next_attempt, id LIMIT 1 FOR UPDATE SKIP LOCKED")
+        row = self.cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip(("id", "email_to", "subject", "body", "number", "attempts"), row))
+
+    def email_sent(self, notification_id, attempts):
+        self.cursor.execute(
+            "UPDATE notifications SET email_status = 'sent', email_sent_at = now(), email_attempts = %s, "
+            "email_last_error = NULL WHERE id = %s", (attempts, notification_id))
+
+    def email_retry(self, notification_id, attempts, delay_seconds, error):
+        self.cursor.execute(
+            "UPDATE notifications SET email_attempts = %s, email_last_error = %s, "
+            "email_next_attempt = now() + make_interval(secs => %s) WHERE id = %s",
+            (attempts, error[:1000], float(delay_seconds), notification_id))
+
+    def email_failed(self, notification_id, attempts, error):
+        self.cursor.execute(
+            "UPDATE notifications SET email_status = 'failed', email_attempts = %s, email_last_error = %s, "
+            "email_next_attempt = NULL WHERE id = %s", (attempts, error[:1000], notification_id))
+
+    def email_status_counts(self):
+        self.cursor.execute("SELECT email_status, count(*) FROM notifications GROUP BY email_status")
+        return dict(self.cursor.fetchall())

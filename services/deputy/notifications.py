@@ -1,0 +1,252 @@
+"""Deputies' notifications (代表通知): what a suggestion event tells each entitled deputy,
+the inbox use cases and the e-mail retry policy. Pure Python plus use cases of
+``(command, uow)``; no nameko or eventlet here (the entrypoints are in
+notification_service.py, the SQL in notification_repository.py).
+
+One event → one inbox row per deputy in ``data.deputies`` (lead, co-signers, deputies of
+merged suggestions), except the deputy who did the thing themself. Applying an event is
+idempotent twice over: ``claim_event`` in the same transaction, and a unique
+``(event_id, deputy_code)`` constraint.
+"""
+from dataclasses import dataclass
+
+from kernel.errors import Forbidden, NotFound
+from services.deputy.demo import DEPARTMENTS
+
+CONSUMER = "deputy.notifications"
+
+# Event types that reach deputies' inboxes (the deputy service subscribes to each).
+NOTIFIED_EVENTS = (
+    "suggestion_submitted",            # co-signers hear that a suggestion names them
+    "suggestion_accepted",
+    "suggestion_rejected",
+    "suggestion_merged",
+    "suggestion_assigned",
+    "suggestion_extension_decided",    # approved extensions only (a new due date)
+    "suggestion_replied",
+    "suggestion_followed_up",
+    "suggestion_rehandling_opened",
+    "suggestion_overdue",
+    "suggestion_closed",
+    "suggestion_withdrawn",            # co-signers hear that the lead withdrew it
+)
+
+DEPARTMENT_NAMES = {d["code"]: d.get("short_name") or d["name"] for d in DEPARTMENTS}
+ROLE_NAMES = {"lead": "主办", "co": "协办", "separate": "分办"}
+REPLY_CATEGORIES = {"A": "已解决或采纳", "B": "正在解决或列入计划", "C": "因条件限制留作参考",
+                    "D": "其他"}
+SATISFACTION = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
+# Reasons a suggestion is not accepted (DOMAIN.md); unknown codes are shown as sent.
+REJECTION_REASONS = {
+    "personal_matter": "属个人或家庭事务", "personal": "属个人或家庭事务",
+    "petition": "属信访或投诉事项", "complaint": "属信访或投诉事项",
+    "litigation": "属诉讼或司法案件", "court_case": "属诉讼或司法案件",
+    "promotion": "涉及个人职务晋升等事项", "personnel": "涉及个人职务晋升等事项",
+    "empty": "内容空泛，无具体意见", "empty_content": "内容空泛，无具体意见",
+    "duplicate": "与已有建议重复", "other": "其他原因",
+}
+
+
+@dataclass
+class Notification:
+    deputy_code: str
+    event_id: str
+    event_type: str
+    suggestion_id: str | None
+    suggestion_number: str | None
+    subject: str
+    body: str
+    occurred_at: str | None
+    email_to: str | None = None
+    email_status: str = "none"
+
+
+# -- composing the texts ----------------------------------------------------------------------
+def department_name(code, data=None):
+    names = (data or {}).get("department_names") or {}
+    return names.get(code) or DEPARTMENT_NAMES.get(code) or code
+
+
+def _ref(data):
+    number = data.get("number")
+    return f"《{data.get('title', '')}》" + (f"({number})" if number else "")
+
+
+def _your(data, code):
+    return "您领衔的建议" if data.get("lead_deputy") == code else "您的建议"
+
+
+def _reason(reason):
+    if isinstance(reason, dict):
+        reason = reason.get("label") or reason.get("code") or ""
+    reason = str(reason or "").strip()
+    return REJECTION_REASONS.get(reason, reason)
+
+
+def _assignments(data):
+    parts, dues = [], set()
+    for item in data.get("assignments") or []:
+        role = ROLE_NAMES.get(item.get("role"), "")
+        parts.append(department_name(item.get("department"), data) + (f"（{role}）" if role else ""))
+        if item.get("due_date"):
+            dues.add(str(item["due_date"])[:10])
+    if not parts:
+        parts = [department_name(code, data) for code in data.get("departments") or []]
+    return "、".join(parts), sorted(dues)
+
+
+def compose(event_type, data, code, names=None):
+    """``(subject, body)`` of the notice ``code`` gets for this event, or None when this
+    event says nothing to that deputy. ``names`` maps deputy codes to names."""
+    names = names or {}
+    ref, your = _ref(data), _your(data, code)
+    dept = department_name(data.get("department"), data) if data.get("department") else ""
+    if event_type == "suggestion_submitted":
+        if data.get("lead_deputy") == code:
+            return None
+        lead = names.get(data.get("lead_deputy")) or data.get("lead_deputy") or ""
+        return "联名建议已提交", f"{lead}代表领衔的建议{ref}已提交，您是联名代表。"
+    if event_type == "suggestion_accepted":
+        return "建议已立案", f"{your}{ref}已通过审查，予以立案，将交有关部门办理。"
+    if event_type == "suggestion_rejected":
+        reason, note = _reason(data.get("reason")), str(data.get("reason_text") or "").strip()
+        if note:
+            reason = note if data.get("reason") in (None, "", "other") else f"{reason}（{note}）"
+        return "建议未予立案", f"{your}{ref}经审查未予立案" + (f"，原因：{reason}" if reason else "") + "。"
+    if event_type == "suggestion_merged":
+        target = data.get("merge_into_number") or data.get("merge_into") or ""
+        target_title = data.get("merge_into_title")
+        into = (f"《{target_title}》" if target_title else "") + (f"({target})" if target else "")
+        return "建议已并案办理", (f"{your}{ref}已与建议{into}并案办理，承办单位将一并答复，"
+                             "您仍会收到答复并可作出评价。")
+    if event_type == "suggestion_assigned":
+        where, dues = _assignments(data)
+        due = f"，答复期限 {dues[0]}" if len(dues) == 1 else (f"，答复期限 {dues[0]} 至 {dues[-1]}" if dues else "")
+        return "建议已交办", f"{your}{ref}已交办至 {where}{due}。"
+    if event_type == "suggestion_extension_decided":
+        if not data.get("approved"):
+            return None
+        due = str(data.get("due_date") or "")[:10]
+        return "建议办理期限已延长", f"{dept}办理{your}{ref}的期限经批准延长至 {due}。"
+    if event_type == "suggestion_replied":
+        category = str(data.get("reply_category") or "")
+        label = REPLY_CATEGORIES.get(category)
+        kind = f"，答复类别 {category}（{label}）" if label else (f"，答复类别 {category}" if category else "")
+        return "建议已答复", f"{dept}已答复{your}{ref}{kind}。请登录平台查看答复并作出评价。"
+    if event_type == "suggestion_followed_up":
+        return "建议跟踪办理答复", f"{dept}对{your}{ref}作出了跟踪办理答复，请登录平台查看。"
+    if event_type == "suggestion_rehandling_opened":
+        due = str(data.get("due_date") or "")[:10]
+        return "建议重新办理", f"{your}{ref}已重新交办办理" + (f"，新的答复期限 {due}" if due else "") + "。"
+    if event_type == "suggestion_overdue":
+        due = str(data.get("due_date") or "")[:10]
+        return "建议办理已超期", (f"{dept}办理{your}{ref}已超过答复期限" + (f" {due}" if due else "")
+                            + "，已提请常委会办公室督办。")
+    if event_type == "suggestion_closed":
+        satisfaction = SATISFACTION.get(data.get("satisfaction"))
+        return "建议已办结", f"{your}{ref}已办结" + (f"（评价：{satisfaction}）" if satisfaction else "") + "。"
+    if event_type == "suggestion_withdrawn":
+        return "建议已撤回", f"{your}{ref}已由领衔代表撤回。"
+    return None
+
+
+def recipients(data):
+    """Deputies entitled to hear about this event, without the deputy who caused it."""
+    actor = data.get("actor") or {}
+    doer = actor.get("subject") if actor.get("role") == "deputy" else None
+    seen, result = set(), []
+    for code in data.get("deputies") or []:
+        if code and code != doer and code not in seen:
+            seen.add(code)
+            result.append(code)
+    return result
+
+
+def notifications_for(envelope, contacts, email_enabled):
+    """The inbox rows an event makes. ``contacts`` maps deputy codes to
+    ``{"name", "email"}`` (codes the roster does not know get no e-mail)."""
+    data, event_type = envelope.get("data") or {}, envelope["type"]
+    names = {code: c.get("name") for code, c in contacts.items()}
+    rows = []
+    for code in recipients(data):
+        text = compose(event_type, data, code, names)
+        if text is None:
+            continue
+        email = (contacts.get(code) or {}).get("email")
+        rows.append(Notification(
+            deputy_code=code, event_id=envelope["event_id"], event_type=event_type,
+            suggestion_id=data.get("suggestion_id") or envelope.get("aggregate_id"),
+            suggestion_number=data.get("number"), subject=text[0], body=text[1],
+            occurred_at=data.get("occurred_at") or envelope.get("occurred_at"), email_to=email,
+            email_status=("pending" if email_enabled else "skipped") if email else "none"))
+    return rows
+
+
+# -- e-mail retry policy ----------------------------------------------------------------------
+def email_retry_delay(attempts, base_seconds, cap_seconds):
+    """Seconds to wait after the ``attempts``-th failed try: base, 2·base, 4·base, … ≤ cap."""
+    return min(base_seconds * (2 ** max(attempts - 1, 0)), cap_seconds)
+
+
+def email_outcome(attempts, max_attempts, permanent):
+    """'failed' (give up) or 'retry' after a failed try number ``attempts``."""
+    return "failed" if permanent or attempts >= max_attempts else "retry"
+
+
+def email_subject(notification_subject, number=None):
+    return f"【代表建议】{notification_subject}" + (f" {number}" if number else "")
+
+
+# -- use cases --------------------------------------------------------------------------------
+def record_suggestion_event(envelope, uow, email_enabled=False, consumer=CONSUMER):
+    """Write the inbox rows of one suggestion event; 0 if it was already applied."""
+    with uow:
+        if not uow.claim_event(consumer, envelope["event_id"]):
+            return 0
+        data = envelope.get("data") or {}
+        codes = recipients(data)
+        if not codes:
+            uow.commit()
+            return 0
+        lookup = codes + ([data["lead_deputy"]] if data.get("lead_deputy") else [])
+        contacts = uow.notifications.contacts(lookup)
+        rows = notifications_for(envelope, contacts, email_enabled)
+        added = uow.notifications.add_many(rows) if rows else 0
+        uow.commit()
+    return added
+
+
+def own_deputy(actor):
+    """The deputy code an actor may read the inbox of (only a deputy, only their own)."""
+    actor = actor or {}
+    if actor.get("role") != "deputy" or not actor.get("subject"):
+        raise Forbidden("only a deputy has a notification inbox", {"role": actor.get("role")})
+    return actor["subject"]
+
+
+def list_notifications(actor, query, uow):
+    deputy = own_deputy(actor)
+    with uow:
+        items, total, unread = uow.notifications.page(
+            deputy, unread_only=query.get("unread", False), limit=query.get("limit", 20),
+            offset=query.get("offset", 0))
+    return {"items": items, "total": total, "unread": unread}
+
+
+def mark_read(actor, notification_id, uow):
+    deputy = own_deputy(actor)
+    with uow:
+        item = uow.notifications.mark_read(deputy, notification_id)
+        if item is None:
+            # another deputy's notification is as unknown as a missing one
+            raise NotFound(f"notification {notification_id} not found", {"id": notification_id})
+        uow.commit()
+    return item
+
+
+def mark_all_read(actor, uow):
+    deputy = own_deputy(actor)
+    with uow:
+        updated = uow.notifications.mark_all_read(deputy)
+        uow.commit()
+    return {"updated": updated, "unread": 0}

@@ -1,0 +1,253 @@
+"""marshmallow schemas of the suggestion RPC surface (also the gateway's OpenAPI source)."""
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate, validates_schema, ValidationError
+
+from services.deputy.demo import SUGGESTION_CATEGORIES
+from services.suggestion.domain import (ASSIGNMENT_STATUSES, REJECT_REASONS, REPLY_CATEGORIES, ROLES,
+                                        SATISFACTION, STATUSES)
+
+TITLE_MAX = 100
+CONTENT_MAX = 5000
+TEXT_MAX = 2000
+DEPUTY_CODE = validate.Regexp(r"^[A-Z][0-9]{3,8}$", error="a deputy code like D0001")
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+class SuggestionCreateSchema(Strict):
+    title = fields.String(required=True, validate=validate.Length(min=4, max=TITLE_MAX))
+    content = fields.String(required=True, validate=validate.Length(min=10, max=CONTENT_MAX))
+    category = fields.String(load_default="其他", validate=validate.OneOf(SUGGESTION_CATEGORIES))
+    co_signers = fields.List(fields.String(validate=DEPUTY_CODE), load_default=list,
+                             validate=validate.Length(max=50))
+    session = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=20),
+                             metadata={"description": "session (次会议) number; omit between sessions"})
+    deputy = fields.String(validate=DEPUTY_CODE, metadata={"description": "lead deputy (staff filing on behalf)"})
+
+
+class ReviewSchema(Strict):
+    decision = fields.String(required=True, validate=validate.OneOf(("accept", "reject", "merge")))
+    reason = fields.String(validate=validate.OneOf(REJECT_REASONS))
+    reason_text = fields.String(validate=validate.Length(max=TEXT_MAX))
+    merge_into = fields.String(validate=validate.Length(min=1, max=64))
+    difficult = fields.Boolean(metadata={"description": "difficult: 6 months to reply instead of 3"})
+    key_supervision = fields.Boolean(metadata={"description": "重点督办"})
+
+
+class AssignmentItemSchema(Strict):
+    department = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class AssignSchema(Strict):
+    assignments = fields.List(fields.Nested(AssignmentItemSchema), required=True, validate=validate.Length(min=1))
+    due_date = fields.Date()
+    difficult = fields.Boolean()
+
+
+class ReasonSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=TEXT_MAX))
+
+
+class WithdrawSchema(Strict):
+    reason = fields.String(validate=validate.Length(max=TEXT_MAX))
+
+
+class ExtensionRequestSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=TEXT_MAX))
+    due_date = fields.Date(metadata={"description": "wanted due date (default +3 months, capped at 6 from assignment)"})
+
+
+class ExtensionDecisionSchema(Strict):
+    department = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    approved = fields.Boolean(required=True)
+    due_date = fields.Date()
+
+
+class ContentSchema(Strict):
+    content = fields.String(required=True, validate=validate.Length(min=2, max=CONTENT_MAX))
+
+
+class ReplySchema(Strict):
+    category = fields.String(required=True, validate=validate.OneOf(REPLY_CATEGORIES))
+    content = fields.String(required=True, validate=validate.Length(min=2, max=CONTENT_MAX))
+
+
+class EvaluationSchema(Strict):
+    satisfaction = fields.String(required=True, validate=validate.OneOf(SATISFACTION))
+    comment = fields.String(validate=validate.Length(max=TEXT_MAX))
+
+
+class SuggestionListQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    department = fields.String(validate=validate.Length(max=40))
+    deputy = fields.String(validate=validate.Length(max=20))
+    category = fields.String(validate=validate.OneOf(SUGGESTION_CATEGORIES))
+    term = fields.Integer(validate=validate.Range(min=1, max=99))
+    session = fields.Integer(validate=validate.Range(min=1, max=20))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class InboxQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(validate=validate.OneOf(ASSIGNMENT_STATUSES))
+    active = fields.Boolean(load_default=True, allow_none=True)
+    overdue = fields.Boolean(load_default=False)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class PageQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    department = fields.String(validate=validate.Length(max=40))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class RoutingRuleSchema(Strict):
+    id = fields.Integer(dump_only=True)
+    category = fields.String(allow_none=True, validate=validate.OneOf(SUGGESTION_CATEGORIES))
+    keywords = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list,
+                           validate=validate.Length(max=50))
+    department = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    role = fields.String(load_default="lead", validate=validate.OneOf(ROLES))
+    weight = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=100))
+    active = fields.Boolean(load_default=True)
+
+    @validates_schema
+    def category_or_keywords(self, data, partial=None, **kwargs):
+        if not partial and not data.get("category") and not data.get("keywords"):
+            raise ValidationError("a rule needs a category or keywords", "keywords")
+
+
+class RoutingRulePageSchema(Schema):
+    items = fields.List(fields.Nested(RoutingRuleSchema))
+    total = fields.Integer()
+
+
+# -- responses (documentation; the service returns plain dicts) ----------------------------------------
+class AssignmentViewSchema(Schema):
+    department = fields.String()
+    role = fields.String()
+    status = fields.String()
+    active = fields.Boolean()
+    assigned_at = fields.String()
+    due_date = fields.String()
+    latest_due_date = fields.String()
+    extension_status = fields.String(allow_none=True)
+    reply_category = fields.String(allow_none=True)
+    reply_content = fields.String(allow_none=True)
+    followup_content = fields.String(allow_none=True)
+
+
+class TimelineEntrySchema(Schema):
+    seq = fields.Integer()
+    type = fields.String()
+    status = fields.String()
+    actor = fields.Dict()
+    department = fields.String(allow_none=True)
+    details = fields.Dict()
+    occurred_at = fields.String()
+
+
+class SuggestionViewSchema(Schema):
+    id = fields.String()
+    number = fields.String(metadata={"example": "19-3-012"})
+    title = fields.String()
+    content = fields.String()
+    category = fields.String()
+    status = fields.String()
+    term = fields.Integer()
+    session = fields.Integer(allow_none=True)
+    lead_deputy = fields.String()
+    deputies = fields.List(fields.Dict())
+    departments = fields.List(fields.String())
+    assignments = fields.List(fields.Nested(AssignmentViewSchema))
+    reject_reason = fields.String(allow_none=True)
+    merged_into = fields.String(allow_none=True)
+    satisfaction = fields.String(allow_none=True)
+    submitted_at = fields.String()
+    timeline = fields.List(fields.Nested(TimelineEntrySchema))
+
+
+class SuggestionPageSchema(Schema):
+    items = fields.List(fields.Nested(SuggestionViewSchema))
+    total = fields.Integer()
+
+
+class SimilarSchema(Schema):
+    id = fields.String()
+    number = fields.String()
+    title = fields.String()
+    status = fields.String()
+    score = fields.Float()
+
+
+class SimilarPageSchema(Schema):
+    items = fields.List(fields.Nested(SimilarSchema))
+    total = fields.Integer()
+
+
+class ProposalSchema(Schema):
+    department = fields.String()
+    role = fields.String()
+    score = fields.Float()
+
+
+class ProposalPageSchema(Schema):
+    items = fields.List(fields.Nested(ProposalSchema))
+    total = fields.Integer()
+
+
+class DepartmentSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    short_name = fields.String()
+    keywords = fields.List(fields.String())
+    active = fields.Boolean()
+
+
+class DepartmentPageSchema(Schema):
+    items = fields.List(fields.Nested(DepartmentSchema))
+    total = fields.Integer()
+
+
+class InboxItemSchema(AssignmentViewSchema):
+    suggestion_id = fields.String()
+    number = fields.String()
+    title = fields.String()
+    category = fields.String()
+    suggestion_status = fields.String()
+    overdue = fields.Boolean()
+
+
+class InboxPageSchema(Schema):
+    items = fields.List(fields.Nested(InboxItemSchema))
+    total = fields.Integer()
+
+
+class OverdueItemSchema(Schema):
+    suggestion_id = fields.String()
+    number = fields.String()
+    title = fields.String()
+    department = fields.String()
+    role = fields.String()
+    due_date = fields.String()
+    days_overdue = fields.Integer()
+    escalated_at = fields.String(allow_none=True)
+
+
+class OverduePageSchema(Schema):
+    items = fields.List(fields.Nested(OverdueItemSchema))
+    total = fields.Integer()

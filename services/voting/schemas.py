@@ -1,0 +1,225 @@
+"""marshmallow schemas of the voting RPC surface (also the gateway's OpenAPI source)."""
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from services.voting.domain import CHOICES, ITEM_KINDS, MEETING_KINDS, MODES
+
+DEPUTY_CODE = validate.Regexp(r"^[A-Z][0-9]{3,8}$", error="a deputy code like D0001")
+
+
+class MeetingCreateSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+    title = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
+    starts_at = fields.AwareDateTime(required=True, metadata={"example": "2026-11-28T09:00:00+08:00"})
+    members = fields.List(fields.String(validate=DEPUTY_CODE), required=True,
+                          validate=validate.Length(min=1, max=5000),
+                          metadata={"description": "deputy codes of the members who may vote"})
+    observers = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list,
+                            validate=validate.Length(max=200),
+                            metadata={"description": "列席: deputy codes or names; they may not vote"})
+    chair = fields.String(validate=DEPUTY_CODE, allow_none=True,
+                          metadata={"description": "a member; may see who has not voted yet"})
+
+
+class MeetingListQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class PresenceSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    deputy_id = fields.String(validate=DEPUTY_CODE, allow_none=True,
+                              metadata={"description": "staff only: the member signed in/out on their behalf"})
+
+
+class CandidateSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    post = fields.String(load_default="", validate=validate.Length(max=100))
+
+
+class ItemCreateSchema(Schema):
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+    kind = fields.String(required=True, validate=validate.OneOf(ITEM_KINDS))
+    title = fields.String(required=True, validate=validate.Length(min=2, max=300))
+    mode = fields.String(validate=validate.OneOf(MODES),
+                         metadata={"description": "secret (default; paper for removal), named, show_of_hands, paper"})
+    candidates = fields.List(fields.Nested(CandidateSchema), load_default=list, validate=validate.Length(max=200))
+    merged = fields.Boolean(load_default=False, metadata={"description": "appointment list merged into one vote"})
+    amends = fields.Integer(allow_none=True, metadata={"description": "the item (motion) this amendment amends"})
+
+
+class BallotSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    choice = fields.String(validate=validate.OneOf(CHOICES))
+    choices = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.OneOf(CHOICES)),
+                          metadata={"description": "appointment list voted per person: {candidate name: choice}"})
+
+    @validates_schema
+    def one_of(self, data, **kwargs):
+        if ("choice" in data) == ("choices" in data):
+            raise ValidationError("give either choice or choices", "choice")
+
+
+class CandidateCountSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True)
+    yes = fields.Integer(required=True, validate=validate.Range(min=0))
+    no = fields.Integer(required=True, validate=validate.Range(min=0))
+    abstain = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class ManualTallySchema(Schema):
+    """Counts of a show of hands or paper ballot entered by staff; the service decides passed."""
+    class Meta:
+        unknown = RAISE
+
+    yes = fields.Integer(validate=validate.Range(min=0))
+    no = fields.Integer(validate=validate.Range(min=0))
+    abstain = fields.Integer(validate=validate.Range(min=0))
+    candidates = fields.List(fields.Nested(CandidateCountSchema))
+
+
+# -- responses (documentation of the HTTP surface) -------------------------------------------------
+class CandidateResultSchema(Schema):
+    name = fields.String()
+    yes = fields.Integer()
+    no = fields.Integer()
+    abstain = fields.Integer()
+    not_voted = fields.Integer()
+    passed = fields.Boolean()
+
+
+class ResultSchema(Schema):
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    mode = fields.String()
+    status = fields.String()
+    final = fields.Boolean()
+    expected = fields.Integer(metadata={"description": "应到 N: membership snapshot when the item opened"})
+    present = fields.Integer(metadata={"description": "实到"})
+    absent = fields.Integer()
+    voted = fields.Integer(allow_none=True)
+    yes = fields.Integer(allow_none=True, metadata={"description": "赞成 (null for per-candidate lists)"})
+    no = fields.Integer(allow_none=True)
+    abstain = fields.Integer(allow_none=True)
+    not_voted = fields.Integer(allow_none=True, metadata={"description": "未按: present at close, pressed nothing"})
+    threshold = fields.Integer(metadata={"description": "floor(N/2)+1"})
+    passed = fields.Boolean(allow_none=True)
+    manual = fields.Boolean()
+    digest = fields.String(allow_none=True, metadata={"description": "Merkle root of the ballot log"})
+    candidates = fields.List(fields.Nested(CandidateResultSchema))
+
+
+class ItemSchema(Schema):
+    id = fields.Integer()
+    meeting_id = fields.Integer()
+    position = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    mode = fields.String()
+    candidates = fields.List(fields.Nested(CandidateSchema))
+    merged = fields.Boolean()
+    amends = fields.Integer(allow_none=True)
+    status = fields.String()
+    expected = fields.Integer(allow_none=True)
+    present_at_open = fields.Integer(allow_none=True)
+    threshold = fields.Integer(allow_none=True)
+    digest = fields.String(allow_none=True)
+    result = fields.Dict(allow_none=True)
+
+
+class MeetingSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    starts_at = fields.String()
+    chair = fields.String(allow_none=True)
+    expected = fields.Integer()
+    present = fields.Integer()
+    members = fields.List(fields.String())
+    observers = fields.List(fields.Dict())
+    items = fields.List(fields.Nested(ItemSchema))
+
+
+class MeetingPageSchema(Schema):
+    items = fields.List(fields.Dict())
+    total = fields.Integer()
+
+
+class PresenceResultSchema(Schema):
+    meeting_id = fields.Integer()
+    deputy_id = fields.String()
+    name = fields.String()
+    signed_in = fields.Boolean()
+    changed = fields.Boolean()
+    by = fields.String(allow_none=True, metadata={"description": "staff username when on the member's behalf"})
+    present = fields.Integer()
+    expected = fields.Integer()
+
+
+class AttendanceSchema(Schema):
+    meeting_id = fields.Integer()
+    expected = fields.Integer()
+    present = fields.Integer()
+    absent = fields.Integer()
+    members = fields.List(fields.Dict())
+    observers = fields.List(fields.Dict())
+
+
+class ReceiptSchema(Schema):
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
+    ballot_id = fields.Integer()
+    receipt = fields.String(metadata={"description": "the ballot's leaf hash: keep it to check inclusion"})
+    token = fields.String(metadata={"description": "your pseudonym on this item (your code on named items)"})
+    choice = fields.Raw()
+    nonce = fields.String()
+
+
+class InclusionSchema(Schema):
+    receipt = fields.String()
+    ballot_id = fields.Integer()
+    included = fields.Boolean()
+    status = fields.String()
+    digest = fields.String()
+    proof = fields.List(fields.Dict(), metadata={"description": "[{side: left|right, hash}] up to the digest"})
+    verified = fields.Boolean()
+
+
+class AuditSchema(Schema):
+    digest = fields.String()
+    hash_algorithm = fields.String()
+    leaf_format = fields.String()
+    node_format = fields.String()
+    expected = fields.Integer()
+    threshold = fields.Integer()
+    ballots = fields.List(fields.Dict(), metadata={"description": "[{seq, token, choice, nonce, leaf_hash}]"})
+    result = fields.Dict()
+
+
+class PendingSchema(Schema):
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
+    count = fields.Integer()
+    pending = fields.List(fields.Dict(), metadata={"description": "[{deputy_id, name}] — never choices"})

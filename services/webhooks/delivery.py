@@ -1,0 +1,254 @@
+"""Webhook delivery: the intake consumer and the delivery workers (nameko extensions).
+
+Intake: a consumer of the quorum queue ``webhooks.departments`` (bound ``#`` to the
+``suggestion.departments`` exchange) stores one ``deliveries`` row per interested webhook
+in the same transaction as the processed-event record, then acks. A failure requeues the
+message after a short back-off (x-delivery-count); past the queue's delivery limit the
+broker dead-letters it to ``webhooks.departments.dlq``.
+
+Delivery: a scheduler looks for departments with due rows and runs at most
+``WEBHOOK_DEPARTMENT_CONCURRENCY`` drain loops per department in this process. A drain
+loop claims one due row of its department (``FOR UPDATE SKIP LOCKED``, then a lease, so
+replicas never take the same row and a crashed process's rows come back when the lease
+ends), POSTs it with a timeout, and records the attempt. One department's slow or failing
+endpoint therefore occupies only its own loops; other departments' rows are claimed by
+theirs. A row that succeeded is ``delivered`` and never claimed again.
+"""
+import json
+import logging
+import time
+import uuid
+from collections import Counter
+from functools import partial
+
+import eventlet
+import requests
+from eventlet.event import Event
+from marshmallow import ValidationError
+from nameko.extensions import DependencyProvider
+from nameko.messaging import Consumer
+from prometheus_client import Counter as PromCounter, Histogram
+
+from kernel.config import service_dsn
+from kernel.consumer import CONNECTION_ERRORS, GuardedQueueConsumer
+from kernel.db import make_pool
+from kernel.envelope import ENVELOPE_SCHEMA
+from kernel.metrics import LATENCY_BUCKETS
+from services.suggestion import departments_amqp
+from services.webhooks.domain import (DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, outcome, retry_delay,
+                                      sign, webhook_secret)
+
+log = logging.getLogger(__name__)
+
+DELIVERIES = PromCounter("webhooks_deliveries_total", "Webhook delivery attempts by outcome", ["outcome"])
+DELIVERY_SECONDS = Histogram("webhooks_delivery_seconds", "Duration of webhook POSTs", buckets=LATENCY_BUCKETS)
+
+
+class DepartmentEventConsumer(Consumer):
+    """``@consume_department_events``: the handler gets (envelope, raw body, department)."""
+
+    queue_consumer = GuardedQueueConsumer()
+
+    def __init__(self, **kwargs):
+        # The queue is declared by bootstrap (and again in setup) with its quorum arguments;
+        # the consumer itself must not re-declare it with other ones.
+        queue = departments_amqp.webhook_queue_object(departments_amqp.DEFAULT_DELIVERY_LIMIT)
+        queue.no_declare = True
+        super().__init__(queue, requeue_on_error=True, **kwargs)
+
+    def setup(self):
+        declared = departments_amqp.declare_queues(self.container.config)
+        log.info("department queues declared: %d", declared)
+        super().setup()
+
+    def handle_message(self, body, message):
+        try:
+            if isinstance(body, (bytes, str)):
+                body = json.loads(body)
+            if not isinstance(body, dict):
+                raise ValidationError({"_schema": ["body is not a JSON object"]})
+            envelope = ENVELOPE_SCHEMA.load(body)
+        except (ValidationError, ValueError) as exc:
+            log.error("dead-lettering an invalid department event: %s", exc)
+            self._reject(message)
+            return
+        routing_key = message.delivery_info.get("routing_key") or ""
+        department = routing_key.split(".", 1)[0]
+        raw = message.body if isinstance(message.body, str) else bytes(message.body).decode("utf-8")
+        context_data = self.unpack_message_headers(message)
+        context_data["correlation_id"] = envelope.get("correlation_id")
+        self.container.spawn_worker(self, (envelope, raw, department), {}, context_data=context_data,
+                                    handle_result=partial(self.handle_result, message))
+
+    def on_decode_error(self, message, exc):
+        log.error("dead-lettering an undecodable department event: %r", exc)
+        self._reject(message)
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is not None:
+            # Back off before the broker hands it out again (a database outage must not burn
+            # through the delivery limit in a second).
+            count = int((message.headers or {}).get("x-delivery-count") or 0)
+            eventlet.sleep(min(0.5 * 2 ** count, 30))
+            self.queue_consumer.requeue_message(message)
+        else:
+            self.queue_consumer.ack_message(message)
+
+    def _reject(self, message):
+        try:
+            message.reject(requeue=False)  # -> dead-letter exchange -> webhooks.departments.dlq
+        except CONNECTION_ERRORS as exc:
+            log.warning("could not reject a message: %r", exc)
+
+
+consume_department_events = DepartmentEventConsumer.decorator
+
+
+class Claimed:
+    def __init__(self, row):
+        (self.id, self.webhook_id, self.event_id, self.event_type, self.body, self.attempts,
+         self.url, self.secret_salt, self.lease_token) = row
+
+
+class WebhookDispatcher(DependencyProvider):
+    """Delivers due ``deliveries`` rows; ``self.dispatcher.poke()`` wakes it up."""
+
+    def setup(self):
+        config = self.container.config
+        self.service = self.container.service_name
+        self.master_key = config.get("WEBHOOK_SIGNING_SECRET", "")
+        self.base = float(config.get("WEBHOOK_RETRY_BASE_SECONDS", 2))
+        self.factor = float(config.get("WEBHOOK_RETRY_FACTOR", 2))
+        self.max_delay = float(config.get("WEBHOOK_RETRY_MAX_DELAY_SECONDS", 3600))
+        self.max_attempts = int(config.get("WEBHOOK_MAX_ATTEMPTS", 8))
+        self.timeout = float(config.get("WEBHOOK_TIMEOUT_SECONDS", 5))
+        self.concurrency = max(1, int(config.get("WEBHOOK_DEPARTMENT_CONCURRENCY", 2)))
+        self.poll = float(config.get("WEBHOOK_POLL_SECONDS", 0.5))
+        self.lease = self.timeout + 30
+        self.pool = make_pool(service_dsn(config, self.service), 4, f"{self.service}-dispatcher")
+        self.active = Counter()
+        self.running = False
+        self.wake = Event()
+        self.last_loop = 0.0
+        self.session = None
+
+    def start(self):
+        self.running = True
+        self.pool.open(wait=False)
+        self.session = requests.Session()
+        self.container.spawn_managed_thread(self._schedule_forever, identifier="webhook-scheduler")
+
+    def stop(self):
+        self.running = False
+        self.poke()
+        if self.pool is not None:
+            self.pool.close(timeout=2)
+
+    kill = stop
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def poke(self):
+        if not self.wake.ready():
+            self.wake.send(True)
+
+    def healthy(self):
+        return self.running and time.monotonic() - self.last_loop < 3 * self.poll + 10
+
+    # -- scheduling --------------------------------------------------------------------------
+    def _schedule_forever(self):
+        while self.running:
+            self.last_loop = time.monotonic()
+            try:
+                self._schedule()
+            except Exception as exc:  # the database may be down: keep trying
+                log.warning("webhook scheduler: %s", exc)
+            self.wake = Event()
+            try:
+                with eventlet.Timeout(self.poll, False):
+                    self.wake.wait()
+            except Exception:
+                pass
+
+    def _schedule(self):
+        with self.pool.connection(timeout=2) as conn:
+            rows = conn.execute(
+                "SELECT department, count(*) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now() "
+                "AND (lease_until IS NULL OR lease_until < now()) GROUP BY department").fetchall()
+        for department, due in rows:
+            for _ in range(min(due, self.concurrency - self.active[department])):
+                self.active[department] += 1
+                self.container.spawn_managed_thread(partial(self._drain, department),
+                                                    identifier=f"webhook-{department}")
+
+    def _drain(self, department):
+        try:
+            while self.running:
+                claimed = self._claim(department)
+                if claimed is None:
+                    return
+                self._deliver(claimed)
+        except Exception as exc:
+            log.warning("webhook delivery loop of %s stopped: %s", department, exc)
+        finally:
+            self.active[department] -= 1
+
+    def _claim(self, department):
+        token = str(uuid.uuid4())
+        with self.pool.connection(timeout=5) as conn:
+            row = conn.execute(
+                "UPDATE deliveries d SET lease_until = now() + make_interval(secs => %s), lease_token = %s, "
+                "attempts = d.attempts + 1 FROM webhooks w "
+                "WHERE d.id = (SELECT id FROM deliveries WHERE department = %s AND status = 'pending' "
+                "  AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now()) "
+                "  ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                "AND w.id = d.webhook_id "
+                "RETURNING d.id, d.webhook_id, d.event_id, d.event_type, d.body, d.attempts, w.url, w.secret_salt, "
+                "d.lease_token", (self.lease, token, department)).fetchone()
+        return Claimed(row) if row else None
+
+    # -- delivering --------------------------------------------------------------------------
+    def _deliver(self, claimed):
+        body = claimed.body.encode("utf-8")
+        secret = webhook_secret(self.master_key, claimed.webhook_id, claimed.secret_salt)
+        headers = {"Content-Type": "application/json", "User-Agent": "renda-webhooks/1",
+                   SIGNATURE_HEADER: sign(secret, body), EVENT_HEADER: claimed.event_type,
+                   DELIVERY_HEADER: str(claimed.id), "X-Renda-Attempt": str(claimed.attempts)}
+        started_at = time.time()
+        started = time.perf_counter()
+        status_code, error = None, None
+        try:
+            with eventlet.Timeout(self.timeout + 1):  # a trickling server cannot hold us longer
+                response = self.session.post(claimed.url, data=body, headers=headers, timeout=self.timeout,
+                                             allow_redirects=False)
+                status_code = response.status_code
+                response.close()
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
+        except eventlet.Timeout:
+            error = f"timed out after {self.timeout:g}s"
+        except requests.RequestException as exc:
+            error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        duration = time.perf_counter() - started
+        DELIVERY_SECONDS.observe(duration)
+        success = error is None
+        status = outcome(claimed.attempts, self.max_attempts, success)
+        DELIVERIES.labels(status if status != "pending" else "retry").inc()
+        delay = 0 if success else retry_delay(claimed.attempts, self.base, self.factor, self.max_delay)
+        with self.pool.connection(timeout=5) as conn:
+            with conn.transaction():
+                updated = conn.execute(
+                    "UPDATE deliveries SET status = %s, next_attempt_at = now() + make_interval(secs => %s), "
+                    "lease_until = NULL, lease_token = NULL, last_status_code = %s, last_error = %s, "
+                    "delivered_at = CASE WHEN %s THEN now() END "
+                    "WHERE id = %s AND lease_token = %s AND status = 'pending' RETURNING 1",
+                    (status, delay, status_code, error, success, claimed.id, claimed.lease_token)).fetchone()
+                conn.execute(
+                    "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error) "
+                    "VALUES (%s, %s, to_timestamp(%s), %s, %s, %s) ON CONFLICT DO NOTHING",
+                    (claimed.id, claimed.attempts, started_at, duration * 1000, status_code, error))
+        if not updated:
+            log.warning("delivery %s changed while it was being delivered (webhook deleted?)", claimed.id)
+        elif status == "dead":
+            log.error("webhook delivery %s dead after %d attempts: %s", claimed.id, claimed.attempts, error)

@@ -1,0 +1,89 @@
+"""SQL for the webhooks schema."""
+from services.webhooks.domain import Webhook
+
+WEBHOOK_COLUMNS = ("id", "department", "url", "events", "description", "secret_salt", "created_by", "created_at")
+DELIVERY_COLUMNS = ("id", "webhook_id", "department", "event_id", "event_type", "status", "attempts",
+                    "next_attempt_at", "last_status_code", "last_error", "created_at", "delivered_at")
+ATTEMPT_COLUMNS = ("attempt", "started_at", "duration_ms", "status_code", "error")
+
+
+def _webhook(row):
+    values = dict(zip(WEBHOOK_COLUMNS, row))
+    values["id"] = str(values["id"])
+    return Webhook(**values)
+
+
+class WebhookRepository:
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def add(self, webhook):
+        self.cursor.execute(
+            "INSERT INTO webhooks (id, department, url, events, description, secret_salt, created_by) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING created_at",
+            (webhook.id, webhook.department, webhook.url, list(webhook.events), webhook.description,
+             webhook.secret_salt, webhook.created_by))
+        webhook.created_at = self.cursor.fetchone()[0]
+        return webhook
+
+    def active(self, department):
+        self.cursor.execute("SELECT " + ", ".join(WEBHOOK_COLUMNS) + " FROM webhooks "
+                            "WHERE department = %s AND deleted_at IS NULL ORDER BY created_at, id", (department,))
+        return [_webhook(row) for row in self.cursor.fetchall()]
+
+    def count_active(self, department):
+        self.cursor.execute("SELECT count(*) FROM webhooks WHERE department = %s AND deleted_at IS NULL",
+                            (department,))
+        return self.cursor.fetchone()[0]
+
+    def delete(self, department, webhook_id):
+        """Soft delete (its delivery log stays); pending deliveries are cancelled."""
+        self.cursor.execute("UPDATE webhooks SET deleted_at = now() WHERE id = %s AND department = %s "
+                            "AND deleted_at IS NULL RETURNING 1", (webhook_id, department))
+        if self.cursor.fetchone() is None:
+            return False
+        self.cursor.execute("UPDATE deliveries SET status = 'cancelled', lease_until = NULL, lease_token = NULL "
+                            "WHERE webhook_id = %s AND status = 'pending'", (webhook_id,))
+        return True
+
+
+class DeliveryRepository:
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def add_many(self, rows):
+        """rows: (id, webhook_id, department, event_id, event_type, body); an event already
+        queued for a webhook is skipped (idempotent by event id)."""
+        if not rows:
+            return 0
+        self.cursor.execute(
+            "INSERT INTO deliveries (id, webhook_id, department, event_id, event_type, body) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+            + " ON CONFLICT (webhook_id, event_id) DO NOTHING", [v for row in rows for v in row])
+        return self.cursor.rowcount
+
+    def page(self, department, status=None, webhook_id=None, event_type=None, limit=50, offset=0):
+        clauses, params = ["department = %s"], [department]
+        for column, value in (("status", status), ("webhook_id", webhook_id), ("event_type", event_type)):
+            if value:
+                clauses.append(f"{column} = %s")
+                params.append(value)
+        where = " WHERE " + " AND ".join(clauses)
+        self.cursor.execute("SELECT count(*) FROM deliveries" + where, params)
+        total = self.cursor.fetchone()[0]
+        self.cursor.execute("SELECT " + ", ".join(DELIVERY_COLUMNS) + " FROM deliveries" + where
+                            + " ORDER BY created_at DESC, id LIMIT %s OFFSET %s", params + [limit, offset])
+        items = [dict(zip(DELIVERY_COLUMNS, row)) for row in self.cursor.fetchall()]
+        if items:
+            self.cursor.execute("SELECT delivery_id, " + ", ".join(ATTEMPT_COLUMNS) + " FROM delivery_attempts "
+                                "WHERE delivery_id = ANY(%s) ORDER BY delivery_id, attempt",
+                                ([item["id"] for item in items],))
+            attempts = {}
+            for row in self.cursor.fetchall():
+                attempts.setdefault(row[0], []).append(dict(zip(ATTEMPT_COLUMNS, row[1:])))
+            for item in items:
+                item["attempt_log"] = attempts.get(item["id"], [])
+        return items, total
+
+
+REPOSITORIES = {"webhooks": WebhookRepository, "deliveries": DeliveryRepository}

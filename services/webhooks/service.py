@@ -1,0 +1,89 @@
+"""The webhooks service: departments' webhooks and their delivery (issue 3, item 8).
+
+Consumes the department copies of suggestion events (exchange ``suggestion.departments``),
+stores a delivery per interested webhook, and POSTs each one signed with the webhook's
+own secret, with retries and back-off, then dead (see services/webhooks/delivery.py).
+Its bootstrap hook declares the department queues and users (departments_amqp).
+"""
+from marshmallow import ValidationError
+
+from kernel.config import is_production
+from kernel.consumer import rpc
+from kernel.db import Database, make_pool
+from kernel.errors import validation_error
+from kernel.service import PlatformService
+from services.suggestion import departments_amqp
+from services.webhooks import handlers
+from services.webhooks.delivery import WebhookDispatcher, consume_department_events
+from services.webhooks.repository import REPOSITORIES
+from services.webhooks.schemas import (DeliveryPageSchema, DeliveryQuerySchema, WebhookCreateSchema,
+                                       WebhookCreatedSchema, WebhookListSchema)
+
+
+def load(schema, payload):
+    try:
+        return schema.load(payload or {})
+    except ValidationError as exc:
+        raise validation_error(exc)
+
+
+class WebhooksDatabase(Database):
+    """Its transactions are a few milliseconds long (store deliveries, read the log): a small
+    pool (``WEBHOOK_DB_POOL_SIZE``) serves all workers; a worker waits for a connection rather
+    than the process holding max_workers + 4 of the database's connections."""
+
+    def setup(self):
+        super().setup()
+        size = int(self.container.config.get("WEBHOOK_DB_POOL_SIZE") or 6)
+        self.pool = make_pool(self.dsn, size, f"{self.service}-pool")
+
+
+class WebhooksService(PlatformService):
+    name = "webhooks"
+    topology_hooks = (departments_amqp.provision,)
+
+    db = WebhooksDatabase(REPOSITORIES)
+    dispatcher = WebhookDispatcher()
+
+    def _departments(self):
+        return set(departments_amqp.department_codes(self.config))
+
+    def _readiness(self):
+        body = super()._readiness()
+        body["checks"]["dispatcher"] = self.dispatcher.healthy()
+        body["ready"] = all(body["checks"].values())
+        return body
+
+    @rpc
+    def register_webhook(self, department, payload, actor):
+        handlers.check_access(actor, department, self._departments())
+        command = dict(load(WebhookCreateSchema(), payload), department=department, actor=actor)
+        allow_http = self.config.get("WEBHOOK_ALLOW_HTTP")
+        if allow_http in (None, ""):
+            allow_http = not is_production(self.config)
+        allow_http = str(allow_http).lower() in ("1", "true", "yes", "on")
+        created = handlers.register_webhook(command, self.db(), self.config.get("WEBHOOK_SIGNING_SECRET", ""),
+                                            allow_http)
+        return WebhookCreatedSchema().dump(created)
+
+    @rpc
+    def list_webhooks(self, department, actor):
+        handlers.check_access(actor, department, self._departments())
+        return WebhookListSchema().dump(handlers.list_webhooks(department, self.db(readonly=True)))
+
+    @rpc
+    def delete_webhook(self, department, webhook_id, actor):
+        handlers.check_access(actor, department, self._departments())
+        handlers.delete_webhook(department, webhook_id, self.db())
+        return {"deleted": webhook_id}
+
+    @rpc
+    def list_deliveries(self, department, query, actor):
+        handlers.check_access(actor, department, self._departments())
+        page = handlers.list_deliveries(department, load(DeliveryQuerySchema(), query), self.db(readonly=True))
+        return DeliveryPageSchema().dump(page)
+
+    @consume_department_events
+    def on_suggestion_department_event(self, envelope, body, department):
+        if handlers.accept_event(envelope, body, department, self.db()):
+            self.dispatcher.poke()
