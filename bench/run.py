@@ -185,7 +185,7 @@ def run_all(env, log_dir, args, wrk):
         if {"suggestion", "webhooks"} <= set(services):  # issue 3 (bench/suggestions.py)
             from bench import suggestions
             step("(s) suggestions filed through the gateway -> acked by a pika department subscriber")
-            results["s"] = suggestions.run({"gateway": gateway}, env, results, log=step)
+            results["s"] = suggestions.run({"gateway": gateway}, env, results, log=step, meter=meter)
         if "voting" in services and args.plenary_members:  # issue 4 (bench/plenary.py)
             from bench import plenary
             step(f"(p) plenary: {args.plenary_members} members sign in and vote through the gateway")

@@ -387,9 +387,10 @@ def department_uri(env, department):
 
 
 def run(urls, env, baselines, writers=(4, 8, 16), seconds=6.0, half_seconds=8.0, backlog=10000,
-        department=DEPARTMENT, prepare=None, full_seconds=5.0, log=print):
+        department=DEPARTMENT, prepare=None, full_seconds=5.0, log=print, meter=None):
     """The figures of the module docstring; ``prepare``: suggestions filed and accepted (untimed)
-    before each assign-only loop (default: 1.5 x the best rate so far, at least 100/s)."""
+    before each assign-only loop (default: 1.5 x the best rate so far, at least 100/s);
+    ``meter``: a bench.processes.CpuMeter, to say where the CPU of an assignment goes."""
     gateway = urls["gateway"] if isinstance(urls, dict) else urls
     amqp_uri = env["AMQP_URI"]
     from services.suggestion.departments_amqp import department_queue
@@ -416,7 +417,11 @@ def run(urls, env, baselines, writers=(4, 8, 16), seconds=6.0, half_seconds=8.0,
             # enough for this loop at 1.5 x the best rate so far (at least 100/s), unless given
             top_up(prepare or int(max(100.0, best["rate"] if best else 0.0) * 1.5 * (seconds + 1)))
             log(f"(s) closed loop, assign -> department ack: {w} workers x {seconds}s")
+            if meter is not None:
+                meter.start()
             outcome = closed_loop(assign_only, subscriber, w, seconds)
+            if meter is not None:
+                outcome["cpu"] = meter.stop(outcome["acked"])
             result.setdefault("assign_closed", []).append(outcome)
             if best is None or outcome["rate"] > best["rate"]:
                 best = outcome
@@ -476,6 +481,11 @@ def summary_lines(result):
     lines.append(f"assign -> dept subscriber ack, max sustained: {best.get('rate')} /s ({best.get('workers')} workers); "
                  f"raw nameko event dispatch (c) {result.get('raw_event_dispatch_rate')} /s; ratio {ratio} "
                  f"(target >= 0.2) {ok(ratio and ratio >= 0.2)}")
+    if best.get("cpu"):
+        cpu = best["cpu"]
+        parts = ", ".join(f"{name} {ms}" for name, ms in cpu["cpu_ms_per_unit"].items() if ms >= 0.05)
+        lines.append(f"  CPU per acked assignment: total {round(sum(cpu['cpu_ms_per_unit'].values()), 2)} ms, "
+                     f"busy {cpu['busy_cores']} cores: {parts}")
     if half:
         p99 = half["assign_to_ack"]["p99"]
         lines.append(f"  at half rate {half['rate']} /s: assign call start -> ack p50 {half['assign_to_ack']['p50']} ms, "

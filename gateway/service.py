@@ -6,7 +6,6 @@ shares the services' runner, metrics, logging and correlation-id propagation, an
 consumes events itself (live pushes) with the same reliable consumers.
 """
 import eventlet.tpool
-from marshmallow import ValidationError
 
 from gateway import accounts, openapi
 from gateway.live import LiveRoutes
@@ -20,7 +19,7 @@ from gateway.auth import check_password, issue_token
 from gateway.errors import Unauthenticated
 from gateway.schemas import DashboardSchema, MeSchema, TokenRequestSchema, TokenSchema
 from kernel.db import Database
-from kernel.errors import validation_error
+from kernel.errors import load_payload
 from kernel.rpc import ServiceRpc
 from kernel.service import PlatformService
 from kernel.web import http, json_response
@@ -44,10 +43,7 @@ class GatewayService(SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSub
     @api("POST", "/api/v1/auth/token", summary="Sign in: exchange username and password for a bearer token",
          tag="auth", body=TokenRequestSchema, response=TokenSchema)
     def create_token(self, request, principal):
-        try:
-            credentials = TokenRequestSchema().load(json_body(request))
-        except ValidationError as exc:
-            raise validation_error(exc)
+        credentials = load_payload(TokenRequestSchema(), json_body(request))
         account = accounts.find_account(credentials["username"], self.db(readonly=True))
         # bcrypt is deliberately slow: run it on a real thread, not the event loop.
         valid = account is not None and account["active"] and eventlet.tpool.execute(

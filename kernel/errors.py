@@ -7,6 +7,7 @@ The gateway maps each class through ONE table (gateway/errors.py) to status + co
 """
 import json
 
+from marshmallow import ValidationError
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -73,3 +74,12 @@ class DeadlineExceeded(DomainError):
 def validation_error(marshmallow_error):
     """Turn a marshmallow ValidationError into ours, keeping per-field messages."""
     return ValidationFailed("invalid input", marshmallow_error.normalized_messages())
+
+
+def load_payload(schema, payload, **kwargs):
+    """``schema.load(payload)`` for an entrypoint: a 400 naming each bad field instead of
+    marshmallow's own exception."""
+    try:
+        return schema.load(payload or {}, **kwargs)
+    except ValidationError as exc:
+        raise validation_error(exc)

@@ -21,14 +21,13 @@ from email.utils import formatdate, make_msgid, parseaddr
 import kernel  # noqa: F401  (eventlet-friendly psycopg wait function)
 import eventlet
 import psycopg
-from marshmallow import ValidationError
 from nameko.extensions import DependencyProvider
 from prometheus_client import Counter
 from psycopg import sql
 
 from kernel.config import service_dsn
 from kernel.consumer import rpc, subscribe
-from kernel.errors import ValidationFailed, validation_error
+from kernel.errors import ValidationFailed, load_payload as _load
 from services.deputy import notifications
 from services.deputy.notification_repository import EMAIL_WAKE_CHANNEL, NotificationRepository
 from services.deputy.notification_schemas import (NotificationPageSchema, NotificationQuerySchema,
@@ -214,12 +213,6 @@ class NotificationMailer(DependencyProvider):
                 smtp.close()
         return None
 
-
-def _load(schema, payload):
-    try:
-        return schema.load(payload or {})
-    except ValidationError as exc:
-        raise validation_error(exc)
 
 
 def _notification_id(value):

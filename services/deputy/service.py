@@ -1,23 +1,16 @@
 """The deputy service: roster of deputies and liaison stations. Entrypoints are thin."""
-from marshmallow import ValidationError
 
 from kernel.consumer import rpc
 from kernel.db import Database
-from kernel.errors import validation_error
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
+from kernel.errors import load_payload as load
 from services.deputy import handlers
 from services.deputy.notification_service import NotificationKeeper
 from services.deputy.repository import REPOSITORIES
 from services.deputy.schemas import (DeputyCreateSchema, DeputyListQuerySchema,
                                      DeputyUpdateSchema, StationSchema)
 
-
-def load(schema, payload, **kwargs):
-    try:
-        return schema.load(payload or {}, **kwargs)
-    except ValidationError as exc:
-        raise validation_error(exc)
 
 
 class DeputyService(NotificationKeeper, PlatformService):

@@ -6,15 +6,14 @@ co-signers are checked against, and a deadline timer (``SUGGESTION_DEADLINE_CHEC
 """
 import logging
 
-from marshmallow import ValidationError
 from nameko.timer import Timer
 
 from kernel import deputy_directory
 from kernel.consumer import rpc
 from kernel.db import Database
-from kernel.errors import validation_error
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
+from kernel.errors import load_payload as load
 from services.suggestion import handlers
 from services.suggestion.handlers import SuggestionSettings
 from services.suggestion.repository import REPOSITORIES
@@ -26,12 +25,6 @@ from services.suggestion.stats import SuggestionStatistics
 
 log = logging.getLogger(__name__)
 
-
-def load(schema, payload, **kwargs):
-    try:
-        return schema.load(payload or {}, **kwargs)
-    except ValidationError as exc:
-        raise validation_error(exc)
 
 
 class ConfiguredTimer(Timer):

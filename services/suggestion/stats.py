@@ -6,10 +6,8 @@ on the unit of work's cursor whether or not the service registered it with its D
 import datetime
 from zoneinfo import ZoneInfo
 
-from marshmallow import ValidationError
-
 from kernel.consumer import rpc
-from kernel.errors import validation_error
+from kernel.errors import load_payload
 from services.suggestion import stats_domain
 from services.suggestion.domain import COUNTY_TIMEZONE
 from services.suggestion.stats_repository import SuggestionStatsRepository
@@ -42,9 +40,6 @@ class SuggestionStatistics:
     def suggestion_statistics(self, query=None):
         """办复率, 办结率, 满意率, A/B/C shares, days to reply and overdue counts per department,
         category, term or session (filters: term, session), with totals."""
-        try:
-            command = StatsQuerySchema().load(query or {})
-        except ValidationError as exc:
-            raise validation_error(exc)
+        command = load_payload(StatsQuerySchema(), query)
         today, timezone = self._stats_today()
         return StatsSchema().dump(suggestion_statistics(command, self.db(readonly=True), today, timezone))

@@ -3,15 +3,15 @@ ballot box (issue 4). Entrypoints are thin: load schema → use case → answer.
 import hashlib
 import logging
 
-from marshmallow import ValidationError
 from nameko.timer import timer
 
 from kernel import deputy_directory
 from kernel.consumer import rpc
 from kernel.db import Database
-from kernel.errors import NotFound, validation_error
+from kernel.errors import NotFound
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
+from kernel.errors import load_payload as load
 from services.voting import handlers
 from services.voting.repository import REPOSITORIES
 from services.voting.schemas import (BallotSchema, ItemCreateSchema, ManualTallySchema, MeetingCreateSchema,
@@ -21,12 +21,6 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 0.2
 BALLOT_SCHEMA = BallotSchema()   # the hot path: one instance (loading is stateless)
 
-
-def load(schema, payload, **kwargs):
-    try:
-        return schema.load(payload or {}, **kwargs)
-    except ValidationError as exc:
-        raise validation_error(exc)
 
 
 def ident(value, field="id"):

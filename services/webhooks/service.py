@@ -5,13 +5,12 @@ stores a delivery per interested webhook, and POSTs each one signed with the web
 own secret, with retries and back-off, then dead (see services/webhooks/delivery.py).
 Its bootstrap hook declares the department queues and users (departments_amqp).
 """
-from marshmallow import ValidationError
 
 from kernel.config import is_production
 from kernel.consumer import rpc
 from kernel.db import Database, make_pool
-from kernel.errors import validation_error
 from kernel.service import PlatformService
+from kernel.errors import load_payload as load
 from services.suggestion import departments_amqp
 from services.webhooks import handlers
 from services.webhooks.delivery import WebhookDispatcher, consume_department_events
@@ -19,12 +18,6 @@ from services.webhooks.repository import REPOSITORIES
 from services.webhooks.schemas import (DeliveryPageSchema, DeliveryQuerySchema, WebhookCreateSchema,
                                        WebhookCreatedSchema, WebhookListSchema)
 
-
-def load(schema, payload):
-    try:
-        return schema.load(payload or {})
-    except ValidationError as exc:
-        raise validation_error(exc)
 
 
 class WebhooksDatabase(Database):
