@@ -39,3 +39,9 @@ class DepartmentSubscriptionRoutes:
     def list_webhook_deliveries(self, request, principal, code):
         return self.rpc.call("webhooks", "list_deliveries", department=code, query=query_args(request),
                              actor=principal.as_actor())
+
+    @api("POST", "/api/v1/departments/<code>/webhooks/deliveries/<delivery_id>/replay", roles=DEPARTMENT_OR_STAFF,
+         tag=TAG, summary="Send a dead delivery once more (after fixing the endpoint); 409 unless it is dead")
+    def replay_webhook_delivery(self, request, principal, code, delivery_id):
+        return self.rpc.call("webhooks", "replay_delivery", department=code, delivery_id=delivery_id,
+                             actor=principal.as_actor())

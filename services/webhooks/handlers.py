@@ -3,7 +3,7 @@ import datetime
 import secrets
 import uuid
 
-from kernel.errors import Forbidden, NotFound, ValidationFailed
+from kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.webhooks.domain import Webhook, may_manage, url_problems, webhook_secret
 
 MAX_WEBHOOKS_PER_DEPARTMENT = 10
@@ -61,6 +61,24 @@ def delete_webhook(department, webhook_id, uow):
         if not uow.webhooks.delete(department, webhook_id):
             raise NotFound(f"no webhook {webhook_id}", {"webhook_id": webhook_id})
         uow.commit()
+
+
+def replay_delivery(department, delivery_id, uow):
+    """Send a dead delivery once more, e.g. after the department fixed its endpoint: one
+    attempt now; if it fails again the delivery is dead again (its attempts stay logged)."""
+    try:
+        uuid.UUID(str(delivery_id))
+    except ValueError:
+        raise NotFound(f"no delivery {delivery_id}", {"delivery_id": delivery_id})
+    with uow:
+        replayed, status = uow.deliveries.replay(department, delivery_id)
+        if status is None:
+            raise NotFound(f"no delivery {delivery_id}", {"delivery_id": delivery_id})
+        if not replayed:
+            raise Conflict(f"only a dead delivery of an active webhook can be replayed (this one: {status})",
+                           {"status": status})
+        uow.commit()
+    return {"id": str(delivery_id), "status": status}
 
 
 def list_deliveries(department, query, uow):

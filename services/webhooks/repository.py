@@ -62,6 +62,23 @@ class DeliveryRepository:
             + " ON CONFLICT (webhook_id, event_id) DO NOTHING", [v for row in rows for v in row])
         return self.cursor.rowcount
 
+    def replay(self, department, delivery_id):
+        """A dead delivery of an active webhook goes back to pending, due now. Returns
+        (replayed, status): status None when the department has no such delivery."""
+        self.cursor.execute(
+            "UPDATE deliveries SET status = 'pending', next_attempt_at = now() WHERE id = %s AND department = %s "
+            "AND status = 'dead' AND webhook_id IN (SELECT id FROM webhooks WHERE deleted_at IS NULL) "
+            "RETURNING status", (delivery_id, department))
+        if self.cursor.fetchone() is not None:
+            return True, "pending"
+        self.cursor.execute("SELECT d.status, w.deleted_at IS NOT NULL FROM deliveries d "
+                            "JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = %s AND d.department = %s",
+                            (delivery_id, department))
+        row = self.cursor.fetchone()
+        if row is None:
+            return False, None
+        return False, "webhook deleted" if row[1] else row[0]
+
     def page(self, department, status=None, webhook_id=None, event_type=None, limit=50, offset=0):
         clauses, params = ["department = %s"], [department]
         for column, value in (("status", status), ("webhook_id", webhook_id), ("event_type", event_type)):

@@ -76,6 +76,13 @@ class WebhooksService(PlatformService):
         page = handlers.list_deliveries(department, load(DeliveryQuerySchema(), query), self.db(readonly=True))
         return DeliveryPageSchema().dump(page)
 
+    @rpc
+    def replay_delivery(self, department, delivery_id, actor):
+        handlers.check_access(actor, department, self._departments())
+        replayed = handlers.replay_delivery(department, delivery_id, self.db())
+        self.dispatcher.poke()
+        return replayed
+
     @consume_department_events
     def on_suggestion_department_event(self, envelope, body, department):
         if handlers.accept_event(envelope, body, department, self.db()):

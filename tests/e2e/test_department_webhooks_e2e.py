@@ -2,6 +2,7 @@
 the delivery log, who may do what, input errors, and a signed delivery by the platform's
 own webhooks process."""
 import json
+import uuid
 
 import pytest
 
@@ -53,11 +54,14 @@ def test_another_department_is_forbidden(client):
     for method, path, body in (("GET", BASE.format("tax"), None),
                                ("POST", BASE.format("tax"), {"url": "https://evil.example.cn/"}),
                                ("DELETE", BASE.format("tax") + "/" + hook["id"], None),
-                               ("GET", BASE.format("tax") + "/deliveries", None)):
+                               ("GET", BASE.format("tax") + "/deliveries", None),
+                               ("POST", BASE.format("tax") + f"/deliveries/{uuid.uuid4()}/replay", None)):
         assert_json_error(client.request(method, path, as_user="dept-audit", json=body), 403, "FORBIDDEN")
         assert_json_error(client.request(method, path, as_user="D0001", json=body), 403, "FORBIDDEN")
         assert_json_error(client.request(method, path, json=body), 401)
     assert client.get(BASE.format("tax"), as_user="dept-tax").json()["total"] == 1
+    assert_json_error(client.post(BASE.format("tax") + f"/deliveries/{uuid.uuid4()}/replay", as_user="dept-tax"),
+                      404, "NOT_FOUND")
 
 
 def test_input_errors_name_the_field(client):

@@ -5,7 +5,7 @@ import datetime
 import uuid
 
 import pytest
-from kernel.errors import Forbidden, NotFound, ValidationFailed
+from kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 from services.suggestion.departments_amqp import EXCHANGE, WEBHOOK_QUEUE
 from services.webhooks.domain import verify
@@ -140,6 +140,18 @@ def test_failing_webhook_is_retried_with_backoff_then_dead_while_others_get_thei
                                         if any("timed out" in (a["error"] or "") for a in d["attempt_log"])],
                                10, "the slow endpoint's attempts logged as timeouts")
         assert timed_out
+        # The department fixes its endpoint and replays one dead delivery: one more attempt, delivered.
+        with pytest.raises(Conflict):
+            cluster.webhooks.replay_delivery(department="health", delivery_id=deliveries(cluster, "health")[0]["id"],
+                                             actor=actor("health"))
+        with pytest.raises(NotFound):
+            cluster.webhooks.replay_delivery(department="health", delivery_id=dead[0]["id"], actor=actor("health"))
+        failing.status = 200
+        replayed = cluster.webhooks.replay_delivery(department="edu", delivery_id=dead[0]["id"], actor=actor("edu"))
+        assert replayed == {"id": dead[0]["id"], "status": "pending"}
+        delivered = eventually(lambda: [d for d in deliveries(cluster, "edu", status="delivered")
+                                        if d["id"] == dead[0]["id"]], 10, "the replayed delivery delivered")
+        assert delivered[0]["attempts"] == 4 and len(failing.requests) == 10
 
 
 def test_pending_deliveries_survive_a_restart_and_succeed_once(start_service, cluster, broker, clean_hooks):
