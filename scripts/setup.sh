@@ -355,6 +355,16 @@ if is_local "$MQ_HOST" && command -v rabbitmq-plugins >/dev/null 2>&1; then
         warn "rabbitmq_management is not enabled: department AMQP users will not be created.
        Enable it: ${SUDO}rabbitmq-plugins enable rabbitmq_management"
     fi
+    # A plugin enabled a moment ago starts its HTTP listener a few seconds later; bootstrap
+    # (and the tests) create the department users through it right after this script.
+    if rabbitmq-plugins -q is_enabled rabbitmq_management >/dev/null 2>&1; then
+        for _ in $(seq 1 "$SETUP_WAIT"); do
+            (exec 3<>/dev/tcp/127.0.0.1/15672) 2>/dev/null && break
+            sleep 1
+        done
+        (exec 3<>/dev/tcp/127.0.0.1/15672) 2>/dev/null && ok "management API answers on :15672" \
+            || warn "the management API does not answer on :15672: department AMQP users will not be created"
+    fi
 fi
 
 # ---------------------------------------------------------------------------
