@@ -35,6 +35,7 @@ from kernel.db import make_pool
 from kernel.envelope import ENVELOPE_SCHEMA
 from kernel.metrics import LATENCY_BUCKETS
 from services.suggestion import departments_amqp
+from services.webhooks.repository import DeliveryQueue
 from services.webhooks.domain import (DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, outcome, retry_delay,
                                       sign, webhook_secret)
 
@@ -173,9 +174,7 @@ class WebhookDispatcher(DependencyProvider):
 
     def _schedule(self):
         with self.pool.connection(timeout=2) as conn:
-            rows = conn.execute(
-                "SELECT department, count(*) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now() "
-                "AND (lease_until IS NULL OR lease_until < now()) GROUP BY department").fetchall()
+            rows = DeliveryQueue(conn.cursor()).due_by_department()
         for department, due in rows:
             for _ in range(min(due, self.concurrency - self.active[department])):
                 self.active[department] += 1
@@ -197,15 +196,7 @@ class WebhookDispatcher(DependencyProvider):
     def _claim(self, department):
         token = str(uuid.uuid4())
         with self.pool.connection(timeout=5) as conn:
-            row = conn.execute(
-                "UPDATE deliveries d SET lease_until = now() + make_interval(secs => %s), lease_token = %s, "
-                "attempts = d.attempts + 1 FROM webhooks w "
-                "WHERE d.id = (SELECT id FROM deliveries WHERE department = %s AND status = 'pending' "
-                "  AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now()) "
-                "  ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
-                "AND w.id = d.webhook_id "
-                "RETURNING d.id, d.webhook_id, d.event_id, d.event_type, d.body, d.attempts, w.url, w.secret_salt, "
-                "d.lease_token", (self.lease, token, department)).fetchone()
+            row = DeliveryQueue(conn.cursor()).claim(department, self.lease, token)
         return Claimed(row) if row else None
 
     # -- delivering --------------------------------------------------------------------------
@@ -238,16 +229,9 @@ class WebhookDispatcher(DependencyProvider):
         delay = 0 if success else retry_delay(claimed.attempts, self.base, self.factor, self.max_delay)
         with self.pool.connection(timeout=5) as conn:
             with conn.transaction():
-                updated = conn.execute(
-                    "UPDATE deliveries SET status = %s, next_attempt_at = now() + make_interval(secs => %s), "
-                    "lease_until = NULL, lease_token = NULL, last_status_code = %s, last_error = %s, "
-                    "delivered_at = CASE WHEN %s THEN now() END "
-                    "WHERE id = %s AND lease_token = %s AND status = 'pending' RETURNING 1",
-                    (status, delay, status_code, error, success, claimed.id, claimed.lease_token)).fetchone()
-                conn.execute(
-                    "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error) "
-                    "VALUES (%s, %s, to_timestamp(%s), %s, %s, %s) ON CONFLICT DO NOTHING",
-                    (claimed.id, claimed.attempts, started_at, duration * 1000, status_code, error))
+                queue = DeliveryQueue(conn.cursor())
+                updated = queue.finish(claimed.id, claimed.lease_token, status, delay, status_code, error, success)
+                queue.log_attempt(claimed.id, claimed.attempts, started_at, duration * 1000, status_code, error)
         if not updated:
             log.warning("delivery %s changed while it was being delivered (webhook deleted?)", claimed.id)
         elif status == "dead":

@@ -104,3 +104,46 @@ class DeliveryRepository:
 
 
 REPOSITORIES = {"webhooks": WebhookRepository, "deliveries": DeliveryRepository}
+
+
+class DeliveryQueue:
+    """The delivery workers' side of ``deliveries``: which departments have work due, claim
+    one due row (FOR UPDATE SKIP LOCKED + a lease), record an attempt's outcome."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def due_by_department(self):
+        self.cursor.execute(
+            "SELECT department, count(*) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now() "
+            "AND (lease_until IS NULL OR lease_until < now()) GROUP BY department")
+        return self.cursor.fetchall()
+
+    def claim(self, department, lease_seconds, lease_token):
+        self.cursor.execute(
+            "UPDATE deliveries d SET lease_until = now() + make_interval(secs => %s), lease_token = %s, "
+            "attempts = d.attempts + 1 FROM webhooks w "
+            "WHERE d.id = (SELECT id FROM deliveries WHERE department = %s AND status = 'pending' "
+            "  AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now()) "
+            "  ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
+            "AND w.id = d.webhook_id "
+            "RETURNING d.id, d.webhook_id, d.event_id, d.event_type, d.body, d.attempts, w.url, w.secret_salt, "
+            "d.lease_token", (lease_seconds, lease_token, department))
+        return self.cursor.fetchone()
+
+    def finish(self, delivery_id, lease_token, status, delay_seconds, status_code, error, success):
+        """Record the attempt's outcome if the lease is still ours; False if the row changed
+        meanwhile (webhook deleted)."""
+        self.cursor.execute(
+            "UPDATE deliveries SET status = %s, next_attempt_at = now() + make_interval(secs => %s), "
+            "lease_until = NULL, lease_token = NULL, last_status_code = %s, last_error = %s, "
+            "delivered_at = CASE WHEN %s THEN now() END "
+            "WHERE id = %s AND lease_token = %s AND status = 'pending' RETURNING 1",
+            (status, delay_seconds, status_code, error, success, delivery_id, lease_token))
+        return self.cursor.fetchone() is not None
+
+    def log_attempt(self, delivery_id, attempt, started_at, duration_ms, status_code, error):
+        self.cursor.execute(
+            "INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error) "
+            "VALUES (%s, %s, to_timestamp(%s), %s, %s, %s) ON CONFLICT DO NOTHING",
+            (delivery_id, attempt, started_at, duration_ms, status_code, error))
