@@ -14,7 +14,6 @@ import time
 import zlib
 
 import kernel  # noqa: F401
-import eventlet
 import psycopg
 from psycopg import sql
 from kombu import Connection, Exchange
@@ -22,6 +21,7 @@ from nameko.extensions import DependencyProvider
 
 from kernel.config import service_dsn
 from kernel.db import outbox_channel
+from kernel.loops import keep_running
 from kernel.metrics import service_metrics
 
 log = logging.getLogger(__name__)
@@ -72,16 +72,11 @@ class OutboxRelay(DependencyProvider):
         return self.running and time.monotonic() - self.last_loop < 3 * IDLE_WAIT_SECONDS + 5
 
     def _run(self):
-        backoff = 0.5
-        while self.running:
-            try:
-                self._relay_until_error()
-                backoff = 0.5
-            except Exception as exc:  # the relay must outlive any outage
-                self.leader = False
-                log.warning("outbox relay error, retrying in %.1fs: %s", backoff, exc)
-                eventlet.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+        keep_running(lambda: self.running, self._relay_until_error, "outbox relay", cap=5.0,
+                     on_error=self._lose_leadership)
+
+    def _lose_leadership(self, exc):
+        self.leader = False
 
     def _relay_until_error(self):
         with psycopg.connect(self.dsn, autocommit=True, connect_timeout=3) as db, \

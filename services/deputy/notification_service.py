@@ -28,6 +28,7 @@ from psycopg import sql
 from kernel.config import service_dsn
 from kernel.consumer import rpc, subscribe
 from kernel.errors import ValidationFailed, load_payload as _load
+from kernel.loops import keep_running
 from services.deputy import notifications
 from services.deputy.notification_repository import EMAIL_WAKE_CHANNEL, NotificationRepository
 from services.deputy.notification_schemas import (NotificationPageSchema, NotificationQuerySchema,
@@ -127,15 +128,7 @@ class NotificationMailer(DependencyProvider):
 
     # -- the loop ---------------------------------------------------------------------------
     def _run(self):
-        backoff = 0.5
-        while self.running:
-            try:
-                self._serve()
-                backoff = 0.5
-            except Exception as exc:  # the sender must outlive database outages
-                log.warning("notification mailer error, retrying in %.1fs: %s", backoff, exc)
-                eventlet.sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
+        keep_running(lambda: self.running, self._serve, "notification mailer", cap=10.0)
 
     def _serve(self):
         with psycopg.connect(self.dsn, autocommit=True, connect_timeout=3) as db:
