@@ -42,3 +42,9 @@ class HealthSchema(Schema):
     status = fields.String(metadata={"example": "ok"})
     services = fields.Dict()
     unavailable = fields.List(fields.String())
+
+
+class DeputyAccountSchema(Schema):
+    username = fields.String(metadata={"description": "the deputy code"})
+    role = fields.String(metadata={"example": "deputy"})
+    initial_password = fields.String(metadata={"description": "shown only in this answer; hand it to the deputy"})

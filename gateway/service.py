@@ -5,6 +5,8 @@ deadline (kernel.rpc). nameko ``@http`` rather than a separate WSGI app: the gat
 shares the services' runner, metrics, logging and correlation-id propagation, and later
 consumes events itself (live pushes) with the same reliable consumers.
 """
+import secrets
+
 import eventlet.tpool
 
 from gateway import accounts, openapi
@@ -15,9 +17,9 @@ from gateway.notifications import NotificationRoutes
 from gateway.subscriptions import DepartmentSubscriptionRoutes
 from gateway.suggestions import SuggestionRoutes
 from gateway.api import api, json_body, query_args
-from gateway.auth import check_password, issue_token
+from gateway.auth import check_password, hash_password, issue_token
 from gateway.errors import Unauthenticated
-from gateway.schemas import DashboardSchema, MeSchema, TokenRequestSchema, TokenSchema
+from gateway.schemas import DashboardSchema, DeputyAccountSchema, MeSchema, TokenRequestSchema, TokenSchema
 from kernel.db import Database
 from kernel.errors import load_payload
 from kernel.rpc import ServiceRpc
@@ -78,6 +80,15 @@ class GatewayService(SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSub
     def create_deputy(self, request, principal):
         return self.rpc.call("deputy", "register_deputy", payload=json_body(request),
                              idempotency_key=request.headers.get("Idempotency-Key"))
+
+    @api("POST", "/api/v1/deputies/<deputy_id>/account", roles=STAFF, tag="deputies", response=DeputyAccountSchema,
+         summary="Give a deputy a sign-in (username = deputy code) with a new initial password, shown once; "
+                 "calling it again resets the password")
+    def issue_deputy_account(self, request, principal, deputy_id):
+        deputy = self.rpc.call("deputy", "get_deputy", deputy_id=deputy_id)  # 404 for an unknown deputy
+        password = secrets.token_urlsafe(12)
+        accounts.issue_deputy_password(deputy, eventlet.tpool.execute(hash_password, password), self.db())
+        return {"username": deputy["id"], "role": "deputy", "initial_password": password}
 
     @api("PATCH", "/api/v1/deputies/<deputy_id>", roles=STAFF,
          summary="Change a deputy (send version to make it conditional: 409 if changed meanwhile)",
