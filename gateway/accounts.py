@@ -31,6 +31,9 @@ class AccountRepository:
             (code, password_hash, code, display_name))
         return self.cursor.fetchone() is not None
 
+    def set_password(self, username, password_hash):
+        self.cursor.execute("UPDATE accounts SET password_hash = %s WHERE username = %s", (password_hash, username))
+
 
 REPOSITORIES = {"accounts": AccountRepository}
 
@@ -46,4 +49,10 @@ def issue_deputy_password(deputy, password_hash, uow):
     with uow:
         if not uow.accounts.set_deputy_password(deputy["id"], deputy["name"], password_hash):
             raise Conflict(f"username {deputy['id']} belongs to another account", {"username": deputy["id"]})
+        uow.commit()
+
+
+def change_password(username, password_hash, uow):
+    with uow:
+        uow.accounts.set_password(username, password_hash)
         uow.commit()

@@ -48,3 +48,8 @@ class DeputyAccountSchema(Schema):
     username = fields.String(metadata={"description": "the deputy code"})
     role = fields.String(metadata={"example": "deputy"})
     initial_password = fields.String(metadata={"description": "shown only in this answer; hand it to the deputy"})
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    new_password = fields.String(required=True, validate=validate.Length(min=10, max=128))

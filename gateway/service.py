@@ -19,9 +19,9 @@ from gateway.suggestions import SuggestionRoutes
 from gateway.api import api, json_body, query_args
 from gateway.auth import check_password, hash_password, issue_token
 from gateway.errors import Unauthenticated
-from gateway.schemas import DashboardSchema, DeputyAccountSchema, MeSchema, TokenRequestSchema, TokenSchema
+from gateway.schemas import DashboardSchema, DeputyAccountSchema, MeSchema, PasswordChangeSchema, TokenRequestSchema, TokenSchema
 from kernel.db import Database
-from kernel.errors import load_payload
+from kernel.errors import ValidationFailed, load_payload
 from kernel.rpc import ServiceRpc
 from kernel.service import PlatformService
 from kernel.web import http, json_response
@@ -56,6 +56,20 @@ class GatewayService(SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSub
         token = issue_token(account, self.config["JWT_SECRET"], ttl)
         return {"access_token": token, "token_type": "bearer", "role": account["role"],
                 "subject": account["subject"], "expires_in": ttl}
+
+    @api("POST", "/api/v1/me/password", roles=SIGNED_IN, tag="auth", body=PasswordChangeSchema,
+         summary="Change your own password (the current one is required; at least 10 characters)")
+    def change_own_password(self, request, principal):
+        command = load_payload(PasswordChangeSchema(), json_body(request))
+        if command["new_password"] == command["current_password"]:
+            raise ValidationFailed("invalid input", {"new_password": ["must differ from the current password"]})
+        account = accounts.find_account(principal.username, self.db(readonly=True))
+        if not (account and account["active"] and eventlet.tpool.execute(
+                check_password, command["current_password"], account["password_hash"])):
+            raise ValidationFailed("invalid input", {"current_password": ["does not match"]})
+        accounts.change_password(principal.username, eventlet.tpool.execute(hash_password, command["new_password"]),
+                                 self.db())
+        return {"username": principal.username, "changed": True}
 
     @api("GET", "/api/v1/me", roles=SIGNED_IN, summary="Who the bearer token stands for", tag="auth",
          response=MeSchema)

@@ -44,9 +44,25 @@ def test_staff_give_a_new_deputy_a_sign_in_and_the_deputy_files_a_suggestion(cli
     assert_json_error(sign_in(client, code, first["initial_password"]), 401)
     assert sign_in(client, code, second["initial_password"]).status_code == 200
 
+    # The deputy then chooses their own password.
+    own = {"Authorization": f"Bearer {sign_in(client, code, second['initial_password']).json()['access_token']}"}
+
+    def change(current, new):
+        return client.session.post(f"{client.base_url}/api/v1/me/password", headers=own, timeout=10,
+                                   json={"current_password": current, "new_password": new})
+    assert "current_password" in assert_json_error(change("wrong-password", "my-own-passphrase"), 400,
+                                                   "VALIDATION_ERROR")["details"]
+    assert "new_password" in assert_json_error(change(second["initial_password"], "short"), 400)["details"]
+    changed = change(second["initial_password"], "my-own-passphrase")
+    assert changed.status_code == 200, changed.text
+    assert_json_error(sign_in(client, code, second["initial_password"]), 401)
+    assert sign_in(client, code, "my-own-passphrase").status_code == 200
+
 
 def test_only_staff_give_sign_ins(client):
     assert_json_error(client.post("/api/v1/deputies/D0001/account", as_user="D0002"), 403, "FORBIDDEN")
     assert_json_error(client.post("/api/v1/deputies/D0001/account", as_user="dept-edu"), 403, "FORBIDDEN")
     assert_json_error(client.post("/api/v1/deputies/D0001/account"), 401)
     assert_json_error(client.post("/api/v1/deputies/D9999/account", as_user="staff"), 404, "NOT_FOUND")
+    assert_json_error(client.post("/api/v1/me/password", json={"current_password": "demo",
+                                                               "new_password": "whatever-long"}), 401)
