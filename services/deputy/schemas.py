@@ -1,6 +1,7 @@
 """marshmallow schemas of the deputy RPC surface (also the gateway's OpenAPI source)."""
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
+from kernel.schemas import page_of
 from services.deputy.domain import GENDERS, LEVELS, STATION_LEVELS, STATUSES
 
 PHONE = validate.Regexp(r"^1[3-9][0-9]{9}$", error="must be an 11-digit mainland mobile number")
@@ -78,9 +79,7 @@ class DeputyListQuerySchema(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
-class DeputyPageSchema(Schema):
-    items = fields.List(fields.Nested(DeputySchema))
-    total = fields.Integer()
+DeputyPageSchema = page_of(DeputySchema, "DeputyPageSchema")
 
 
 class StationSchema(Schema):

@@ -1,6 +1,7 @@
 """marshmallow schemas of the suggestion RPC surface (also the gateway's OpenAPI source)."""
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate, validates_schema, ValidationError
 
+from kernel.schemas import page_of
 from services.deputy.demo import SUGGESTION_CATEGORIES
 from services.suggestion.domain import (ASSIGNMENT_STATUSES, REJECT_REASONS, REPLY_CATEGORIES, ROLES,
                                         SATISFACTION, STATUSES)
@@ -131,9 +132,7 @@ class RoutingRuleSchema(Strict):
             raise ValidationError("a rule needs a category or keywords", "keywords")
 
 
-class RoutingRulePageSchema(Schema):
-    items = fields.List(fields.Nested(RoutingRuleSchema))
-    total = fields.Integer()
+RoutingRulePageSchema = page_of(RoutingRuleSchema, "RoutingRulePageSchema")
 
 
 # -- responses (documentation; the service returns plain dicts) ----------------------------------------
@@ -181,9 +180,7 @@ class SuggestionViewSchema(Schema):
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
 
 
-class SuggestionPageSchema(Schema):
-    items = fields.List(fields.Nested(SuggestionViewSchema))
-    total = fields.Integer()
+SuggestionPageSchema = page_of(SuggestionViewSchema, "SuggestionPageSchema")
 
 
 class SimilarSchema(Schema):
@@ -194,9 +191,7 @@ class SimilarSchema(Schema):
     score = fields.Float()
 
 
-class SimilarPageSchema(Schema):
-    items = fields.List(fields.Nested(SimilarSchema))
-    total = fields.Integer()
+SimilarPageSchema = page_of(SimilarSchema, "SimilarPageSchema")
 
 
 class ProposalSchema(Schema):
@@ -205,9 +200,7 @@ class ProposalSchema(Schema):
     score = fields.Float()
 
 
-class ProposalPageSchema(Schema):
-    items = fields.List(fields.Nested(ProposalSchema))
-    total = fields.Integer()
+ProposalPageSchema = page_of(ProposalSchema, "ProposalPageSchema")
 
 
 class DepartmentSchema(Schema):
@@ -218,9 +211,7 @@ class DepartmentSchema(Schema):
     active = fields.Boolean()
 
 
-class DepartmentPageSchema(Schema):
-    items = fields.List(fields.Nested(DepartmentSchema))
-    total = fields.Integer()
+DepartmentPageSchema = page_of(DepartmentSchema, "DepartmentPageSchema")
 
 
 class InboxItemSchema(AssignmentViewSchema):
@@ -232,9 +223,7 @@ class InboxItemSchema(AssignmentViewSchema):
     overdue = fields.Boolean()
 
 
-class InboxPageSchema(Schema):
-    items = fields.List(fields.Nested(InboxItemSchema))
-    total = fields.Integer()
+InboxPageSchema = page_of(InboxItemSchema, "InboxPageSchema")
 
 
 class OverdueItemSchema(Schema):
@@ -248,6 +237,4 @@ class OverdueItemSchema(Schema):
     escalated_at = fields.String(allow_none=True)
 
 
-class OverduePageSchema(Schema):
-    items = fields.List(fields.Nested(OverdueItemSchema))
-    total = fields.Integer()
+OverduePageSchema = page_of(OverdueItemSchema, "OverduePageSchema")

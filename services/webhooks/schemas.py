@@ -1,6 +1,7 @@
 """RPC/HTTP surface of the webhooks service."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from kernel.schemas import page_of
 from services.webhooks.domain import STATUSES
 
 EVENT_TYPE = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="not an event type")
@@ -30,9 +31,7 @@ class WebhookCreatedSchema(WebhookSchema):
     secret = fields.String(metadata={"description": "signing secret: shown once, keep it"})
 
 
-class WebhookListSchema(Schema):
-    items = fields.List(fields.Nested(WebhookSchema))
-    total = fields.Integer()
+WebhookListSchema = page_of(WebhookSchema, "WebhookListSchema")
 
 
 class DeliveryQuerySchema(Schema):
@@ -70,6 +69,4 @@ class DeliverySchema(Schema):
     attempt_log = fields.List(fields.Nested(AttemptSchema))
 
 
-class DeliveryPageSchema(Schema):
-    items = fields.List(fields.Nested(DeliverySchema))
-    total = fields.Integer()
+DeliveryPageSchema = page_of(DeliverySchema, "DeliveryPageSchema")
