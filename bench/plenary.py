@@ -375,8 +375,8 @@ def run(urls, env, baselines, members=3000, threads=2, connections=16, admin_url
              f"p99 {ballots['p99_ms']} ms")
 
         def final(event, data):
-            return event == "tally_updated" and data.get("item_id") == item_id and \
-                data.get("voted") == members and all(data.get(k) == v for k, v in expected.items())
+            # a secret item's running tally carries only how many voted (the counts come at close)
+            return event == "tally_updated" and data.get("item_id") == item_id and data.get("voted") == members
         seen = live.wait_for(final, 30)
         result["final_tally_on_stream_after_last_2xx_seconds"] = (
             round(seen[0] - ballots["last_ok"], 3) if seen and ballots["last_ok"] else None)

@@ -8,7 +8,9 @@ from the audit document alone it recomputes every ballot's leaf hash, the Merkle
 (the published digest) and the interim roots published while voting (checkpoints), takes the last ballot per token, recounts yes/no/abstain (per
 candidate for appointment lists voted per person), recomputes the threshold
 floor(N/2)+1 from N and whether the item passed, and compares all of it with the declared
-result. Prints OK, or each mismatch (naming the ballot by its seq); exit status 0 when
+result. Two kinds of box: a named item's full log in arrival order (``seq``, leaf v1), and a
+secret item's sealed box (``"sealed": true``): one counted ballot per pseudonym, in strictly
+increasing token order, leaf v2 without any arrival number. Prints OK, or each mismatch (naming the ballot by its seq); exit status 0 when
 everything matches, 1 when anything does not, 2 when the audit cannot be read.
 """
 import argparse
@@ -25,8 +27,14 @@ def sha256_hex(text):
 
 
 def leaf_of(item_id, ballot):
+    if "seq" not in ballot:     # a sealed box: no arrival number in the leaf
+        return sha256_hex(f"renda-ballot-v2|{item_id}|{ballot['token']}|{ballot['choice']}|{ballot['nonce']}")
     return sha256_hex(f"renda-ballot-v1|{item_id}|{ballot['seq']}|{ballot['token']}|{ballot['choice']}|"
                       f"{ballot['nonce']}")
+
+
+def name_of(ballot):
+    return f"ballot seq {ballot['seq']}" if "seq" in ballot else f"ballot {ballot['token']}"
 
 
 def root_of(item_id, leaves):
@@ -59,15 +67,21 @@ def recount(audit):
     declared = audit.get("result") or {}
     expected = audit["expected"]
 
-    # 1. the structure: seq strictly increasing, each leaf hash recomputed, the root.
-    last_seq = None
+    # 1. the structure: seq (a sealed box: token) strictly increasing, each leaf hash
+    #    recomputed, the root.
+    order_key = "token" if audit.get("sealed") else "seq"
+    last = None
     for ballot in ballots:
-        if last_seq is not None and ballot["seq"] <= last_seq:
-            problems.append(f"ballot seq {ballot['seq']}: out of order (after seq {last_seq})")
-        last_seq = ballot["seq"]
+        if order_key not in ballot or (audit.get("sealed") and "seq" in ballot):
+            problems.append(f"{name_of(ballot)}: a {'sealed' if audit.get('sealed') else 'logged'} box lists "
+                            f"ballots {'by token, without seq' if audit.get('sealed') else 'with their seq'}")
+            continue
+        if last is not None and ballot[order_key] <= last:
+            problems.append(f"{name_of(ballot)}: out of order (after {order_key} {last})")
+        last = ballot[order_key]
         recomputed = leaf_of(item_id, ballot)
         if recomputed != ballot["leaf_hash"]:
-            problems.append(f"ballot seq {ballot['seq']}: leaf hash {ballot['leaf_hash'][:16]}… does not match its "
+            problems.append(f"{name_of(ballot)}: leaf hash {ballot['leaf_hash'][:16]}… does not match its "
                             f"contents (token {ballot['token']}, choice {ballot['choice']!r}; recomputed "
                             f"{recomputed[:16]}…)")
     listed_root = root_of(item_id, [b["leaf_hash"] for b in ballots])
@@ -79,7 +93,9 @@ def recount(audit):
 
     # checkpoints published while the item was open: each is the root of the ballots up to its seq
     previous = 0
-    for checkpoint in audit.get("checkpoints") or []:
+    if audit.get("sealed") and audit.get("checkpoints"):
+        problems.append("a sealed box has checkpoints (they would reveal the order of arrival)")
+    for checkpoint in ([] if audit.get("sealed") else audit.get("checkpoints") or []):
         prefix = [b for b in ballots if b["seq"] <= checkpoint["last_seq"]]
         if len(prefix) != checkpoint["ballots"]:
             problems.append(f"checkpoint at seq {checkpoint['last_seq']}: published {checkpoint['ballots']} ballots, "

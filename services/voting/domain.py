@@ -7,13 +7,20 @@ Pure Python — no I/O. The rules (地方组织法, DOMAIN.md):
 - 未按 (not_voted): members present at close who pressed nothing; absent members are reported
   separately; a member may change the choice until close and the last ballot counts.
 
-Ballot box: every ballot is a leaf ``sha256("renda-ballot-v1|item|ballot id|token|choice|nonce")``;
-the digest of an item is the Merkle root over the leaves in ballot-id order (computed at
-close, so ballots are never serialised on a shared hash chain). A voter's receipt is the
-leaf hash; its inclusion proof is the list of sibling hashes up to the root.
+Ballot box. A ballot carries a token: the member code on named items, a random pseudonym
+drawn per member when a secret item opens (``new_pseudonym``; never derived from a key).
+- named items: every ballot is a leaf ``sha256("renda-ballot-v1|item|ballot id|token|choice|nonce")``;
+  the digest is the Merkle root over the whole log in ballot-id (arrival) order, with interim
+  checkpoints while voting;
+- secret items: a leaf is ``sha256("renda-ballot-v2|item|token|choice|nonce")`` (no arrival
+  number); closing SEALS the box: only the counted ballot of each pseudonym is kept, in
+  pseudonym order, and the digest is the Merkle root over those; the arrival log, the
+  member-to-pseudonym table and anything else that could join a member to a ballot is erased.
+  Until close nothing shows per-choice counts, only how many have voted.
+A voter's receipt is the leaf hash; its inclusion proof is the list of sibling hashes up to
+the root (computed at close, so ballots are never serialised on a shared hash chain).
 """
 import hashlib
-import hmac
 import json
 from dataclasses import dataclass, field
 
@@ -25,6 +32,8 @@ MANUAL_MODES = ("show_of_hands", "paper")
 CHOICES = ("yes", "no", "abstain")
 HASH_ALGORITHM = "sha256"
 LEAF_PREFIX = "renda-ballot-v1"
+SEALED_LEAF_PREFIX = "renda-ballot-v2"
+PSEUDONYM_PREFIX = "t-"
 NODE_PREFIX = "renda-node-v1"
 EMPTY_PREFIX = "renda-empty-v1"
 
@@ -90,6 +99,10 @@ class Item:
     @property
     def electronic(self):
         return self.mode in ELECTRONIC_MODES
+
+    @property
+    def secret(self):
+        return self.mode == "secret"
 
 
 def validate_item(kind, mode, candidates, merged):
@@ -267,18 +280,20 @@ def _sha256(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def voter_token(secret, item_id, deputy_id, mode):
-    """What a ballot record carries: the member code on named items, else a per-item
-    pseudonym nobody without the server secret can link to the member."""
-    if mode == "named":
-        return deputy_id
-    digest = hmac.new(secret.encode("utf-8"), f"{item_id}|{deputy_id}".encode("utf-8"), hashlib.sha256)
-    return "t-" + digest.hexdigest()[:24]
+def new_pseudonym(random_hex):
+    """A secret item's pseudonym for one member, from ``random_hex`` (fresh randomness the
+    caller draws per member per item, e.g. ``secrets.token_hex(16)``)."""
+    return PSEUDONYM_PREFIX + random_hex
 
 
 def leaf_hash(item_id, ballot_id, token, choice, nonce):
     # Same formula as the SQL in repository.BallotRepository.cast (the row is hashed on insert).
     return _sha256(f"{LEAF_PREFIX}|{item_id}|{ballot_id}|{token}|{choice}|{nonce}")
+
+
+def sealed_leaf_hash(item_id, token, choice, nonce):
+    """A secret item's leaf: no arrival number, so the sealed box tells nothing of the order."""
+    return _sha256(f"{SEALED_LEAF_PREFIX}|{item_id}|{token}|{choice}|{nonce}")
 
 
 def node_hash(left, right):
@@ -329,3 +344,13 @@ def latest_per_token(ballots):
     for ballot in ballots:
         latest[ballot["token"]] = ballot["choice"]
     return latest
+
+
+def conceal_choices(tally_or_result):
+    """A secret item's running figures while it is open: how many have voted, never how.
+    (Per-choice counts read before and after one member votes would reveal that member's
+    choice to anyone who also sees who has not voted yet.)"""
+    hidden = {**tally_or_result, "yes": None, "no": None, "abstain": None}
+    hidden["candidates"] = [{**c, "yes": None, "no": None, "abstain": None}
+                            for c in tally_or_result.get("candidates") or []]
+    return hidden

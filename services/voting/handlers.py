@@ -1,10 +1,12 @@
 """Use cases of the voting service: functions of (command, uow)."""
+import logging
 import secrets
 
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.voting import domain, events
 from services.voting.domain import Item, RuleViolation
 
+log = logging.getLogger(__name__)
 _ERRORS = {"conflict": Conflict, "forbidden": Forbidden, "unprocessable": Unprocessable}
 
 
@@ -195,7 +197,15 @@ def get_item(meeting_id, item_id, uow):
         return _public_item(_item_or_404(uow, meeting_id, item_id))
 
 
-def open_item(meeting_id, item_id, secret, uow):
+def _electorate(item, members):
+    """(member, token) per member: the member code on named items; on secret items a fresh
+    random pseudonym per member and item (no key that could recompute it exists anywhere)."""
+    if item.secret:
+        return [(d, domain.new_pseudonym(secrets.token_hex(16))) for d in members]
+    return [(d, d) for d in members]
+
+
+def open_item(meeting_id, item_id, uow):
     with uow:
         _meeting_or_404(uow, meeting_id, for_update=True)   # one opening at a time per meeting
         row = _item_or_404(uow, meeting_id, item_id, for_update=True)
@@ -207,8 +217,7 @@ def open_item(meeting_id, item_id, secret, uow):
         except RuleViolation as violation:
             _raise(violation)
         members = [m["deputy_id"] for m in uow.meetings.members(meeting_id) if m["role"] == "member"]
-        electorate = [(d, domain.voter_token(secret, item_id, d, item.mode)) for d in members]
-        expected, present = uow.items.open(item_id, meeting_id, threshold, electorate)
+        expected, present = uow.items.open(item_id, meeting_id, threshold, _electorate(item, members))
         data = {"meeting_id": meeting_id, "item_id": item_id, "title": item.title, "kind": item.kind,
                 "mode": item.mode, "merged": item.merged, "expected": expected, "present": present,
                 "threshold": threshold, "candidates": item.candidates}
@@ -254,9 +263,11 @@ def cast_ballot(meeting_id, item_id, actor, command, uow, spec_cache=None):
                 raise Forbidden(f"{deputy_id} was not a member when the item opened", {"deputy_id": deputy_id})
             raise Conflict("sign in to the meeting before voting", {"reason": "not_signed_in"})
         uow.commit()
-    return {"meeting_id": meeting_id, "item_id": item_id, "ballot_id": row["ballot_id"],
-            "receipt": row["leaf_hash"], "token": row["token"], "choice": domain.parse_choice(choice),
-            "nonce": nonce, "stored_choice": choice}
+    answer = {"meeting_id": meeting_id, "item_id": item_id, "receipt": row["leaf_hash"], "token": row["token"],
+              "choice": domain.parse_choice(choice), "nonce": nonce, "stored_choice": choice}
+    if not item.secret:
+        answer["ballot_id"] = row["ballot_id"]     # a secret ballot's arrival number is never shown
+    return answer
 
 
 def enter_tally(meeting_id, item_id, counts, actor, uow):
@@ -294,19 +305,36 @@ def close_item(meeting_id, item_id, uow):
             result = domain.manual_result(item, expected, manual["present"], manual)
             leaves = []
         else:
-            log = uow.ballots.log(item_id)
             present_tokens = uow.items.present_tokens(item_id)
-            result = domain.result(item, expected, len(present_tokens), domain.latest_per_token(log),
-                                   present_tokens)
-            leaves = [b["leaf_hash"] for b in log]
+            if item.secret:
+                counted = uow.ballots.counted(item_id)
+                latest = {b["token"]: b["choice"] for b in counted}
+                leaves = [b["leaf_hash"] for b in counted]      # one per pseudonym, in token order
+            else:
+                log = uow.ballots.log(item_id)
+                latest = domain.latest_per_token(log)
+                leaves = [b["leaf_hash"] for b in log]
+            result = domain.result(item, expected, len(present_tokens), latest, present_tokens)
         digest = domain.merkle_root(item_id, leaves)
         result["ballots"] = len(leaves)
-        uow.items.close(item_id, result, digest)
+        uow.items.close(item_id, result, digest, sealed=item.secret)
+        if item.secret:
+            uow.ballots.seal(item_id)
         uow.emit(events.VOTE_CLOSED, {"meeting_id": meeting_id, "item_id": item_id, "title": item.title,
                                       "kind": item.kind, "mode": item.mode, "result": result, "digest": digest,
                                       "hash_algorithm": domain.HASH_ALGORITHM}, aggregate_id=meeting_id)
         uow.commit()
     return _result_view(item, "closed", result, digest)
+
+
+def purge_erased_ballots(autocommit_uow):
+    """After sealing: have PostgreSQL drop the erased rows from the table files too. Best
+    effort — the rows are already gone from every query and dump; a failure is only logged."""
+    try:
+        with autocommit_uow:
+            autocommit_uow.ballots.purge_dead_rows()
+    except Exception:   # noqa: BLE001 — the close has committed; this is housekeeping
+        log.warning("could not vacuum the voting tables after sealing", exc_info=True)
 
 
 def _result_view(item, status, result, digest):
@@ -319,6 +347,8 @@ def running_tally(item, expected, threshold, present, not_voted, grouped, voters
     data = {"expected": expected, "present": present, "yes": counts["yes"], "no": counts["no"],
             "abstain": counts["abstain"], "voted": counts["voted"], "not_voted": not_voted,
             "threshold": threshold, "candidates": counts["candidates"]}
+    if item.secret:
+        return domain.conceal_choices(data)
     if voters is not None:
         data["voters"] = voters
     return data
@@ -347,7 +377,7 @@ def get_result(meeting_id, item_id, uow):
             live = domain.manual_result(item, row["expected"], manual["present"], manual) if manual else {
                 "expected": row["expected"], "threshold": row["threshold"]}
         else:
-            live = _live_tally(uow, row)
+            live = _live_tally(uow, row)    # a secret item's has no per-choice counts
             live.pop("voters", None)
             live["passed"] = None
     return _result_view(item, "open", live, None)
@@ -393,12 +423,16 @@ def tick(uow, checkpoint_every=1.0):
             row = uow.items.spec(item_id)
         if row is None or row.mode not in domain.ELECTRONIC_MODES:
             continue
-        latest = checkpoint(item_id, uow, checkpoint_every)
+        # Interim roots of a secret item's log would tell, with the chair's who-has-not-voted
+        # list, which pseudonym voted when: only named items get checkpoints.
+        latest = None if row.secret else checkpoint(item_id, uow, checkpoint_every)
         with uow:
             full = uow.items.get(row.meeting_id, item_id)
             if full["status"] != "open":
                 continue
             data = {**_live_tally(uow, full), "checkpoint": latest}   # a new checkpoint is a change too
+            if row.secret:
+                data.pop("checkpoint")
             seq = uow.items.record_tally(item_id, data)
             if seq is None:
                 continue
@@ -430,36 +464,57 @@ def audit(meeting_id, item_id, uow):
         row = _item_or_404(uow, meeting_id, item_id)
         if row["status"] != "closed":
             raise Conflict("the ballot box is published when the item closes", {"status": row["status"]})
-        log = uow.ballots.log(item_id)
-        checkpoints = uow.ballots.checkpoints(item_id)
+        if row["sealed"]:
+            box = uow.ballots.sealed(item_id)
+            checkpoints = []
+        else:
+            box = uow.ballots.log(item_id)
+            checkpoints = uow.ballots.checkpoints(item_id)
     item = _spec(row)
-    return {
+    document = {
         "meeting_id": meeting_id, "item_id": item_id, "title": item.title, "kind": item.kind, "mode": item.mode,
         "merged": item.merged, "per_candidate": item.per_candidate, "candidates": item.candidates,
         "expected": row["expected"], "threshold": row["threshold"], "digest": row["digest"],
         "hash_algorithm": domain.HASH_ALGORITHM,
-        "leaf_format": domain.LEAF_PREFIX + "|{item_id}|{seq}|{token}|{choice}|{nonce}",
         "node_format": domain.NODE_PREFIX + "|{left}|{right} (an odd last node is carried up unchanged)",
         "empty_format": domain.EMPTY_PREFIX + "|{item_id}",
-        "ballots": [{"seq": b["id"], "token": b["token"], "choice": b["choice"], "nonce": b["nonce"],
-                     "leaf_hash": b["leaf_hash"]} for b in log],
         "checkpoints": checkpoints,
         "manual_tally": ({k: v for k, v in row["manual_tally"].items() if k != "entered_by"}
                          if row["manual_tally"] else None),
         "result": row["result"],
     }
+    if row["sealed"]:
+        document.update(
+            sealed=True, leaf_format=domain.SEALED_LEAF_PREFIX + "|{item_id}|{token}|{choice}|{nonce}",
+            ballots=[{"token": b["token"], "choice": b["choice"], "nonce": b["nonce"], "leaf_hash": b["leaf_hash"]}
+                     for b in box])
+    else:
+        document.update(
+            sealed=False, leaf_format=domain.LEAF_PREFIX + "|{item_id}|{seq}|{token}|{choice}|{nonce}",
+            ballots=[{"seq": b["id"], "token": b["token"], "choice": b["choice"], "nonce": b["nonce"],
+                      "leaf_hash": b["leaf_hash"]} for b in box])
+    return document
 
 
 def receipt(meeting_id, item_id, leaf, uow):
+    """Whether the ballot with this receipt is in the box. Before close: in the log (not
+    yet counted); after close: counted, with the inclusion proof. A sealed box keeps only
+    the last ballot of each voter, so an earlier, superseded receipt is then not found."""
     with uow:
         row = _item_or_404(uow, meeting_id, item_id)
-        leaves = uow.ballots.leaves(item_id)
-    hashes = [h for _, h in leaves]
+        if row["sealed"]:
+            hashes = [b["leaf_hash"] for b in uow.ballots.sealed(item_id)]
+            seqs = None
+        else:
+            leaves = uow.ballots.leaves(item_id)
+            hashes, seqs = [h for _, h in leaves], [seq for seq, _ in leaves]
     if leaf not in hashes:
-        raise NotFound("no ballot with this receipt in the item's ballot box", {"receipt": leaf})
+        raise NotFound("no counted ballot with this receipt in the item's ballot box", {"receipt": leaf})
     index = hashes.index(leaf)
-    answer = {"meeting_id": meeting_id, "item_id": item_id, "receipt": leaf, "ballot_id": leaves[index][0],
-              "included": True, "status": row["status"]}
+    answer = {"meeting_id": meeting_id, "item_id": item_id, "receipt": leaf, "included": True,
+              "status": row["status"]}
+    if seqs is not None and row["mode"] != "secret":
+        answer["ballot_id"] = seqs[index]
     if row["status"] == "closed":
         proof = domain.merkle_proof(hashes, index)
         answer.update(digest=row["digest"], proof=proof, index=index, leaves=len(hashes),

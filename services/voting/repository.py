@@ -12,7 +12,7 @@ BALLOT_BOX_LOCK = 4201
 MEETING_COLUMNS = ("id", "kind", "title", "starts_at", "chair", "created_by", "created_at")
 ITEM_COLUMNS = ("id", "meeting_id", "position", "kind", "title", "mode", "candidates", "merged", "amends",
                 "status", "expected", "present_at_open", "threshold", "opened_at", "closed_at", "manual_tally",
-                "result", "digest", "tally_seq")
+                "result", "digest", "tally_seq", "sealed")
 ITEM_SPEC = ("id", "meeting_id", "kind", "title", "mode", "candidates", "merged", "amends", "status", "position")
 
 
@@ -124,8 +124,8 @@ class MeetingRepository:
             "WHERE mm.deputy_id = %s AND mm.role = 'member'", (deputy_id,))
         row = _dict(self.cursor)
         self.cursor.execute(
-            "SELECT count(*) FROM item_electorate e JOIN current_choices c "
-            "  ON c.item_id = e.item_id AND c.token = e.token WHERE e.deputy_id = %s", (deputy_id,))
+            "SELECT count(*) FROM item_electorate e WHERE e.deputy_id = %s AND (e.voted OR EXISTS ("
+            "  SELECT 1 FROM current_choices c WHERE c.item_id = e.item_id AND c.token = e.token))", (deputy_id,))
         row["votes_cast"] = self.cursor.fetchone()[0]
         return row
 
@@ -174,10 +174,15 @@ class ItemRepository:
     def set_manual_tally(self, item_id, tally):
         self.cursor.execute("UPDATE items SET manual_tally = %s WHERE id = %s", (Jsonb(tally), item_id))
 
-    def close(self, item_id, result, digest):
-        self.cursor.execute("UPDATE items SET status = 'closed', closed_at = now(), result = %s, digest = %s "
-                            "WHERE id = %s RETURNING closed_at", (Jsonb(result), digest, item_id))
-        return self.cursor.fetchone()[0]
+    def close(self, item_id, result, digest, sealed=False):
+        """Close the item and record, per member, only whether they voted."""
+        self.cursor.execute("UPDATE items SET status = 'closed', closed_at = now(), result = %s, digest = %s, "
+                            "sealed = %s WHERE id = %s RETURNING closed_at", (Jsonb(result), digest, sealed, item_id))
+        closed_at = self.cursor.fetchone()[0]
+        self.cursor.execute(
+            "UPDATE item_electorate e SET voted = EXISTS (SELECT 1 FROM current_choices c "
+            "  WHERE c.item_id = e.item_id AND c.token = e.token) WHERE e.item_id = %s", (item_id,))
+        return closed_at
 
     def open_items(self):
         self.cursor.execute("SELECT id FROM items WHERE status = 'open' ORDER BY id")
@@ -238,13 +243,15 @@ WITH chk AS (
     LEFT JOIN meeting_members m ON m.meeting_id = i.meeting_id AND m.deputy_id = %(deputy)s
     WHERE i.id = %(item)s AND i.meeting_id = %(meeting)s
 ), new AS (
-    SELECT nextval('ballots_id_seq') AS id, token FROM chk
+    SELECT nextval('ballots_id_seq') AS id, token, mode FROM chk
     WHERE status = 'open' AND token IS NOT NULL AND present AND mode IN ('secret', 'named')
 ), ins AS (
     INSERT INTO ballots (id, item_id, token, choice, nonce, leaf_hash)
     SELECT id, %(item)s, token, %(choice)s::text, %(nonce)s::text,
-           encode(sha256(convert_to('renda-ballot-v1|' || %(item)s::text || '|' || id::text || '|' || token
-                                    || '|' || %(choice)s::text || '|' || %(nonce)s::text, 'UTF8')), 'hex')
+           encode(sha256(convert_to(CASE WHEN mode = 'secret'
+               THEN 'renda-ballot-v2|' || %(item)s::text || '|' || token
+               ELSE 'renda-ballot-v1|' || %(item)s::text || '|' || id::text || '|' || token END
+               || '|' || %(choice)s::text || '|' || %(nonce)s::text, 'UTF8')), 'hex')
     FROM new
     RETURNING id, leaf_hash, token
 ), cur AS (
@@ -307,6 +314,36 @@ class BallotRepository:
     def leaves(self, item_id):
         self.cursor.execute("SELECT id, leaf_hash FROM ballots WHERE item_id = %s ORDER BY id", (item_id,))
         return self.cursor.fetchall()
+
+    def counted(self, item_id):
+        """The counted (last) ballot of each token, in token order."""
+        self.cursor.execute(
+            "SELECT b.token, b.choice, b.nonce, b.leaf_hash FROM current_choices c JOIN ballots b ON b.id = c.ballot_id "
+            "WHERE c.item_id = %s ORDER BY b.token COLLATE \"C\"", (item_id,))
+        return _dicts(self.cursor)
+
+    def seal(self, item_id):
+        """Seal a closed secret item's box: keep the counted ballot of each pseudonym (in
+        pseudonym order, with no arrival number or time), erase the arrival log, the current
+        choices and the member-to-pseudonym table. Returns the sealed ballots in token order."""
+        self.cursor.execute(
+            "INSERT INTO sealed_ballots (item_id, token, choice, nonce, leaf_hash) "
+            "SELECT c.item_id, b.token, b.choice, b.nonce, b.leaf_hash FROM current_choices c "
+            "JOIN ballots b ON b.id = c.ballot_id WHERE c.item_id = %s ORDER BY b.token COLLATE \"C\"", (item_id,))
+        self.cursor.execute("DELETE FROM current_choices WHERE item_id = %s", (item_id,))
+        self.cursor.execute("DELETE FROM ballots WHERE item_id = %s", (item_id,))
+        self.cursor.execute("UPDATE item_electorate SET token = NULL WHERE item_id = %s", (item_id,))
+        return self.sealed(item_id)
+
+    def sealed(self, item_id):
+        self.cursor.execute("SELECT token, choice, nonce, leaf_hash FROM sealed_ballots WHERE item_id = %s "
+                            "ORDER BY token COLLATE \"C\"", (item_id,))
+        return _dicts(self.cursor)
+
+    def purge_dead_rows(self):
+        """VACUUM the tables sealing deleted from, so the erased rows do not linger in the
+        table files either (best effort; needs an autocommit connection)."""
+        self.cursor.execute("VACUUM (SKIP_LOCKED) ballots, current_choices, item_electorate")
 
 
 REPOSITORIES = {

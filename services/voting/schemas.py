@@ -101,11 +101,11 @@ class ManualTallySchema(Schema):
 # -- responses (documentation of the HTTP surface) -------------------------------------------------
 class CandidateResultSchema(Schema):
     name = fields.String()
-    yes = fields.Integer()
-    no = fields.Integer()
-    abstain = fields.Integer()
-    not_voted = fields.Integer()
-    passed = fields.Boolean()
+    yes = fields.Integer(allow_none=True, metadata={"description": "null on a secret item until it closes"})
+    no = fields.Integer(allow_none=True)
+    abstain = fields.Integer(allow_none=True)
+    not_voted = fields.Integer(allow_none=True)
+    passed = fields.Boolean(allow_none=True)
 
 
 class ResultSchema(Schema):
@@ -120,14 +120,16 @@ class ResultSchema(Schema):
     present = fields.Integer(metadata={"description": "实到"})
     absent = fields.Integer()
     voted = fields.Integer(allow_none=True)
-    yes = fields.Integer(allow_none=True, metadata={"description": "赞成 (null for per-candidate lists)"})
+    yes = fields.Integer(allow_none=True, metadata={"description": "赞成 (null for per-candidate lists, and on a "
+                                                                   "secret item until it closes: only voted shows)"})
     no = fields.Integer(allow_none=True)
     abstain = fields.Integer(allow_none=True)
     not_voted = fields.Integer(allow_none=True, metadata={"description": "未按: present at close, pressed nothing"})
     threshold = fields.Integer(metadata={"description": "floor(N/2)+1"})
     passed = fields.Boolean(allow_none=True)
     manual = fields.Boolean()
-    digest = fields.String(allow_none=True, metadata={"description": "Merkle root of the ballot log"})
+    digest = fields.String(allow_none=True, metadata={"description": "Merkle root of the ballot box (a secret "
+                                                                      "item's: of its sealed, counted ballots)"})
     candidates = fields.List(fields.Nested(CandidateResultSchema))
 
 
@@ -190,7 +192,7 @@ class AttendanceSchema(Schema):
 class ReceiptSchema(Schema):
     meeting_id = fields.Integer()
     item_id = fields.Integer()
-    ballot_id = fields.Integer()
+    ballot_id = fields.Integer(metadata={"description": "arrival number; named items only"})
     receipt = fields.String(metadata={"description": "the ballot's leaf hash: keep it to check inclusion"})
     token = fields.String(metadata={"description": "your pseudonym on this item (your code on named items)"})
     choice = fields.Raw()
@@ -199,7 +201,7 @@ class ReceiptSchema(Schema):
 
 class InclusionSchema(Schema):
     receipt = fields.String()
-    ballot_id = fields.Integer()
+    ballot_id = fields.Integer(metadata={"description": "arrival number; named items only"})
     included = fields.Boolean()
     status = fields.String()
     digest = fields.String()
@@ -210,11 +212,15 @@ class InclusionSchema(Schema):
 class AuditSchema(Schema):
     digest = fields.String()
     hash_algorithm = fields.String()
+    sealed = fields.Boolean(metadata={"description": "a secret item's sealed box: one counted ballot per pseudonym, "
+                                                     "in token order, no arrival number; no checkpoints"})
     leaf_format = fields.String()
     node_format = fields.String()
     expected = fields.Integer()
     threshold = fields.Integer()
-    ballots = fields.List(fields.Dict(), metadata={"description": "[{seq, token, choice, nonce, leaf_hash}]"})
+    ballots = fields.List(fields.Dict(), metadata={"description": "named items: [{seq, token, choice, nonce, "
+                                                                  "leaf_hash}] in arrival order; sealed: "
+                                                                  "[{token, choice, nonce, leaf_hash}] by token"})
     result = fields.Dict()
 
 

@@ -11,7 +11,6 @@ from kernel.db import PostgresUnitOfWork, make_pool
 from services.deputy import demo
 from services.voting import handlers
 from services.voting.repository import REPOSITORIES
-from services.voting.service import token_secret
 
 PAST_TITLE = "宁陕县第十九届人大常委会第二十三次会议"
 LIVE_TITLE = "宁陕县第十九届人大常委会第二十四次会议"
@@ -49,7 +48,7 @@ def _deputy(code):
     return {"username": code, "role": "deputy", "subject": code}
 
 
-def _past_meeting(uow, secret, members):
+def _past_meeting(uow, members):
     rng = random.Random(19023)
     starts = datetime(2026, 10, 28, 9, 0, tzinfo=timezone(timedelta(hours=8)))
     meeting_id = handlers.create_meeting({"title": PAST_TITLE, "kind": "standing_committee", "starts_at": starts,
@@ -67,7 +66,7 @@ def _past_meeting(uow, secret, members):
                                                 "mode": "secret", "candidates": MERGED, "merged": True}, uow))
     voters = [c for c in members if c not in absent]
     for index, item in enumerate(items):
-        handlers.open_item(meeting_id, item["id"], secret, uow)
+        handlers.open_item(meeting_id, item["id"], uow)
         # Mostly yes; item 5 narrowly fails (12 yes of 22 present — the statutory rule).
         yes_share = 12 / 22 if index == 4 else 0.9
         for code in voters:
@@ -113,7 +112,7 @@ def load_demo(config):
             past = uow.meetings.find_by_title(PAST_TITLE)
             live = uow.meetings.find_by_title(LIVE_TITLE)
         if past is None:
-            _past_meeting(uow, token_secret(config), members)
+            _past_meeting(uow, members)
             done.append("past meeting voted")
         if live is None:
             _live_meeting(uow, members)

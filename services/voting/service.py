@@ -1,6 +1,5 @@
 """The voting service: meetings, sign-in, agenda items, ballots, results and the verifiable
 ballot box (issue 4). Entrypoints are thin: load schema → use case → answer."""
-import hashlib
 import logging
 
 from nameko.timer import timer
@@ -32,15 +31,6 @@ def ident(value, field="id"):
     if number <= 0 or number > 2 ** 62:
         raise NotFound(f"no {field} {value}", {field: value})
     return number
-
-
-def token_secret(config):
-    """Key of the per-item voter pseudonyms: ``VOTING_TOKEN_SECRET``, else derived from the
-    JWT secret (both server-side only)."""
-    explicit = config.get("VOTING_TOKEN_SECRET")
-    if explicit:
-        return str(explicit)
-    return hashlib.sha256(("voting-token|" + str(config["JWT_SECRET"])).encode()).hexdigest()
 
 
 class VotingService(deputy_directory.DeputyDirectoryKeeper, PlatformService):
@@ -93,7 +83,7 @@ class VotingService(deputy_directory.DeputyDirectoryKeeper, PlatformService):
 
     @rpc
     def open_item(self, meeting_id, item_id):
-        return handlers.open_item(ident(meeting_id), ident(item_id, "item_id"), token_secret(self.config), self.db())
+        return handlers.open_item(ident(meeting_id), ident(item_id, "item_id"), self.db())
 
     @rpc
     def cast_ballot(self, meeting_id, item_id, actor, payload):
@@ -107,7 +97,10 @@ class VotingService(deputy_directory.DeputyDirectoryKeeper, PlatformService):
 
     @rpc
     def close_item(self, meeting_id, item_id):
-        return handlers.close_item(ident(meeting_id), ident(item_id, "item_id"), self.db())
+        result = handlers.close_item(ident(meeting_id), ident(item_id, "item_id"), self.db())
+        if result["mode"] == "secret":
+            handlers.purge_erased_ballots(self.db(readonly=True))
+        return result
 
     @rpc
     def get_result(self, meeting_id, item_id):

@@ -25,19 +25,22 @@ def test_the_display_changes_when_a_ballot_is_cast(platform, browser, client, co
     meeting.open(item_id)
 
     browser.navigate(f"{platform.gateway_url}/meetings/{meeting.id}/display")
+    # a secret item: until it closes the screen shows how many have voted, never how
     browser.wait_texts({"item-title": title, "item-mode": "无记名表决", "expected": "5", "present": "4",
-                        "yes": "0", "no": "0", "abstain": "0", "not-voted": "4", "result": ""})
+                        "yes": "—", "no": "—", "abstain": "—", "voted": "0", "not-voted": "4", "result": ""})
+    assert browser.evaluate("document.getElementById('secrecy').hidden") is False
 
     meeting.vote(item_id, members[0], "yes")
-    browser.wait_texts({"yes": "1", "no": "0", "abstain": "0", "not-voted": "3"})
+    browser.wait_texts({"voted": "1", "not-voted": "3", "yes": "—", "no": "—", "abstain": "—"})
     meeting.vote(item_id, members[1], "no")
     meeting.vote(item_id, members[2], "yes")
     meeting.vote(item_id, members[1], "yes")  # changed: the last choice counts
-    browser.wait_texts({"yes": "3", "no": "0", "abstain": "0", "not-voted": "1"})
+    browser.wait_texts({"voted": "3", "not-voted": "1", "yes": "—", "no": "—", "abstain": "—"})
 
     meeting.close(item_id)
-    browser.wait_texts({"result": "通过", "yes": "3", "not-voted": "1", "item-status": "表决结束",
-                        "threshold": "通过需赞成 ≥ 3 票（全体组成人员过半数）"})
+    browser.wait_texts({"result": "通过", "yes": "3", "no": "0", "abstain": "0", "not-voted": "1",
+                        "item-status": "表决结束", "threshold": "通过需赞成 ≥ 3 票（全体组成人员过半数）"})
+    assert browser.evaluate("document.getElementById('secrecy').hidden") is True
     browser.screenshot(f"{platform.log_dir}/display.png")
     assert not [line for line in browser.console if line.startswith("exception")], browser.console
 
@@ -79,7 +82,7 @@ def test_the_chair_sees_who_has_not_voted_and_never_a_choice(platform, browser, 
     assert members[1] not in page  # who voted is not listed, and what they chose is shown nowhere
 
 
-def test_an_appointment_list_voted_per_person_shows_each_candidate(platform, browser, client, config,
+def test_an_appointment_list_voted_per_person_shows_each_candidate_after_close(platform, browser, client, config,
                                                                     cluster_rpc):
     members = [f"D06{n:02d}" for n in range(61, 64)]
     meeting = Meeting(client, config, members, cluster_rpc)
@@ -99,6 +102,8 @@ def test_an_appointment_list_voted_per_person_shows_each_candidate(platform, bro
         assert response.status_code == 201, response.text
     rows = "Array.from(document.querySelectorAll('#candidate-rows tr')).map(tr => " \
            "Array.from(tr.cells).map(td => td.textContent))"
-    browser.wait_value(rows, [["张三", "2", "0", "0", ""], ["李四", "1", "1", "0", ""]])
+    # secret: per-candidate counts appear only when the item closes
+    browser.wait_value(rows, [["张三", "—", "—", "—", ""], ["李四", "—", "—", "—", ""]])
+    browser.wait_texts({"voted": "2"})
     meeting.close(item_id)
     browser.wait_value(rows, [["张三", "2", "0", "0", "通过"], ["李四", "1", "1", "0", "未通过"]])

@@ -114,3 +114,46 @@ def test_checkpoints_are_verified_against_the_log():
     assert any(p.startswith("checkpoint at seq 14") for p in recount.recount(audit)[0])
     audit["checkpoints"][0].update(ballots=5, root="0" * 64)
     assert any("do not hash to its published root" in p for p in recount.recount(audit)[0])
+
+
+# -- a secret item's sealed box (issue 8): one counted ballot per pseudonym, by token, no seq ----------
+def sealed_audit_of(choices, expected=25):
+    ballots = sorted(({"token": token, "choice": choice, "nonce": f"n-{token}",
+                       "leaf_hash": domain.sealed_leaf_hash(ITEM, token, choice, f"n-{token}")}
+                      for token, choice in choices), key=lambda b: b["token"])
+    item = domain.Item(id=ITEM, meeting_id=1, kind="resolution", title="x", mode="secret")
+    latest = {b["token"]: b["choice"] for b in ballots}
+    return {"item_id": ITEM, "title": "x", "expected": expected, "threshold": expected // 2 + 1, "sealed": True,
+            "digest": domain.merkle_root(ITEM, [b["leaf_hash"] for b in ballots]), "ballots": ballots,
+            "per_candidate": False, "candidates": [], "manual_tally": None, "checkpoints": [],
+            "result": domain.result(item, expected, len(latest), latest, list(latest))}
+
+
+def test_sealed_box_recounts_ok():
+    audit = sealed_audit_of([(f"t-{i:02x}", "yes") for i in range(14)] + [("t-ff", "no")])
+    problems, recounted = recount.recount(audit)
+    assert problems == [] and recounted["figures"][None]["yes"] == 14
+
+
+def test_sealed_box_out_of_token_order_or_with_a_repeated_pseudonym_or_seq_is_refused():
+    audit = sealed_audit_of([(f"t-{i:02x}", "yes") for i in range(14)])
+    shuffled = copy.deepcopy(audit)
+    shuffled["ballots"][0], shuffled["ballots"][1] = shuffled["ballots"][1], shuffled["ballots"][0]
+    assert any("out of order" in p for p in recount.recount(shuffled)[0])
+    repeated = copy.deepcopy(audit)
+    repeated["ballots"][1] = dict(repeated["ballots"][0])
+    assert any("out of order" in p for p in recount.recount(repeated)[0])
+    with_seq = copy.deepcopy(audit)
+    with_seq["ballots"][2]["seq"] = 7
+    assert any("without seq" in p for p in recount.recount(with_seq)[0])
+    with_checkpoints = copy.deepcopy(audit)
+    with_checkpoints["checkpoints"] = [{"ballots": 1, "last_seq": 1, "root": "x"}]
+    assert any("checkpoints" in p for p in recount.recount(with_checkpoints)[0])
+
+
+def test_sealed_ballot_changed_is_named_by_its_token():
+    audit = sealed_audit_of([(f"t-{i:02x}", "yes") for i in range(13)])
+    audit["ballots"][4]["choice"] = "no"
+    problems, _ = recount.recount(audit)
+    assert any(p.startswith("ballot t-04:") for p in problems), problems
+    assert any(p.startswith("yes: declared 13, recounted 12") for p in problems)

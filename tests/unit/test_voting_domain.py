@@ -1,4 +1,6 @@
 """The statutory voting rules (地方组织法) as tables, and the ballot box's hashing — pure domain."""
+import hashlib
+
 import pytest
 
 from services.voting import domain
@@ -164,12 +166,26 @@ def test_manual_tally_validation_and_result(counts, present, ok):
     assert domain.manual_result(item, 25, present, {"yes": 12, "no": 0, "abstain": 0})["passed"] is False
 
 
-def test_secret_tokens_are_per_item_pseudonyms_and_named_tokens_are_codes():
-    a = domain.voter_token("s3cret", 1, "D0001", "secret")
-    assert a.startswith("t-") and "D0001" not in a
-    assert a != domain.voter_token("s3cret", 2, "D0001", "secret")
-    assert a != domain.voter_token("other", 1, "D0001", "secret")
-    assert domain.voter_token("s3cret", 1, "D0001", "named") == "D0001"
+def test_secret_pseudonyms_are_drawn_at_random_and_not_derived_from_any_key():
+    """Issue 8 (ballot secrecy): the old pseudonym HMAC(sha256("voting-token|" + JWT_SECRET),
+    "item|deputy") let anyone with the secret re-link ballots. Now the domain has no key at all."""
+    assert not hasattr(domain, "voter_token")
+    assert domain.new_pseudonym("ab12") == "t-ab12"
+
+
+def test_sealed_leaves_carry_no_arrival_number():
+    leaf = domain.sealed_leaf_hash(9, "t-1", "yes", "n")
+    assert leaf == hashlib.sha256("renda-ballot-v2|9|t-1|yes|n".encode()).hexdigest()
+    assert leaf != domain.leaf_hash(9, 1, "t-1", "yes", "n")
+
+
+def test_concealed_secret_tally_shows_how_many_voted_never_how():
+    item = resolution()
+    counts = domain.tally(item, {"yes": 3, "no": 1})
+    hidden = domain.conceal_choices({**counts, "present": 5, "not_voted": 1,
+                                     "candidates": [{"name": "甲", "yes": 3, "no": 1, "abstain": 0}]})
+    assert (hidden["yes"], hidden["no"], hidden["abstain"], hidden["voted"]) == (None, None, None, 4)
+    assert hidden["candidates"] == [{"name": "甲", "yes": None, "no": None, "abstain": None}]
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 5, 8, 13])

@@ -50,9 +50,16 @@ def refused(**row):
 def test_a_ballot_is_one_transaction_with_a_shared_box_lock_and_no_event():
     row = refused(ballot_id=9, leaf_hash="ab" * 32, token="t-x")
     answer, uow = cast(row)
-    assert answer["ballot_id"] == 9 and answer["receipt"] == "ab" * 32 and answer["choice"] == "yes"
+    assert answer["receipt"] == "ab" * 32 and answer["choice"] == "yes"
     assert [c[0] for c in uow.ballots.calls] == ["share_box", "cast"]
     assert uow.commits == 1 and uow.published == []
+
+
+def test_a_secret_ballot_answer_has_no_arrival_number_and_a_named_one_does():
+    row = refused(ballot_id=9, leaf_hash="ab" * 32, token="t-x")
+    assert "ballot_id" not in cast(row)[0]
+    named = Item(id=5, meeting_id=1, kind="resolution", title="x", mode="named", status="open")
+    assert cast({**row, "mode": "named", "token": "D0001"}, item=named)[0]["ballot_id"] == 9
 
 
 @pytest.mark.parametrize("row, error", [

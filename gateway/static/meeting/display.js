@@ -48,7 +48,9 @@
       setText("yes", item.yes);
       setText("no", item.no);
       setText("abstain", item.abstain);
+      setText("voted", item.voted);
       setText("not-voted", item.not_voted);
+      document.getElementById("secrecy").hidden = !(item.mode === "secret" && item.status !== "closed");
       setText("threshold", item.threshold ? "通过需赞成 ≥ " + item.threshold + " 票（全体组成人员过半数）" : "");
       var result = document.getElementById("result");
       var passed = item.status === "closed" ? item.passed : null;
@@ -58,7 +60,8 @@
       setText("item-title", "等待表决");
       setText("expected", state.expected);
       setText("present", state.present);
-      ["yes", "no", "abstain", "not-voted"].forEach(function (id) { setText(id, null); });
+      ["yes", "no", "abstain", "voted", "not-voted"].forEach(function (id) { setText(id, null); });
+      document.getElementById("secrecy").hidden = true;
       ["threshold", "result", "item-kind", "item-mode", "item-status"].forEach(function (id) { setText(id, ""); });
     }
     renderCandidates(item);

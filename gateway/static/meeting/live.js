@@ -83,11 +83,13 @@
       state.expected = data.expected;
       state.lastSignIn = {name: data.name, signedIn: type === "member_signed_in", by: data.by};
     } else if (type === "item_opened") {
+      // a secret item shows no per-choice count until it closes (only how many have voted)
+      var start = data.mode === "secret" ? null : 0;
       state.item = {item_id: data.item_id, title: data.title, kind: data.kind, mode: data.mode, merged: data.merged,
                     status: "open", expected: data.expected, present: data.present, threshold: data.threshold,
-                    yes: 0, no: 0, abstain: 0, voted: 0, not_voted: data.present, passed: null, seq: -1,
+                    yes: start, no: start, abstain: start, voted: 0, not_voted: data.present, passed: null, seq: -1,
                     candidates: (data.candidates || []).map(function (c) {
-                      return {name: c.name, post: c.post, yes: 0, no: 0, abstain: 0};
+                      return {name: c.name, post: c.post, yes: start, no: start, abstain: start};
                     })};
       if (data.kind === "appointment" && !data.merged && state.item.candidates.length) {
         state.item.yes = state.item.no = state.item.abstain = null;  // voted per person: see the candidates
