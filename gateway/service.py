@@ -112,12 +112,13 @@ class GatewayService(SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSub
 
     @api("GET", "/api/v1/deputies/<deputy_id>/dashboard", tag="deputies", response=DashboardSchema,
          summary="Profile, suggestions and meeting attendance, gathered concurrently; "
-                 "parts whose service is down are listed in 'unavailable'")
+                 "parts whose service is down are listed in 'unavailable'. Suggestions: the deputy and staff "
+                 "see all; anyone else only the public handling results (replied, rehandling, closed)")
     def deputy_dashboard(self, request, principal, deputy_id):
         results, unavailable = self.rpc.gather({
             "deputy": ("deputy", "get_deputy",
                        {"deputy_id": deputy_id, "include_contact": may_see_contact(principal, deputy_id)}),
-            "suggestions": ("suggestion", "deputy_summary", {"deputy_id": deputy_id}),
+            "suggestions": ("suggestion", "deputy_summary", {"actor": principal.as_actor(), "deputy_id": deputy_id}),
             "attendance": ("voting", "attendance_summary", {"deputy_id": deputy_id}),
         })
         return {"deputy": results.get("deputy"), "suggestions": results.get("suggestions"),
