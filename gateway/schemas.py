@@ -79,7 +79,6 @@ class DeputyAccountSchema(Schema):
 
 class PasswordChangeSchema(Schema):
     current_password = fields.String(required=True, validate=[validate.Length(min=1, max=72), at_most_bcrypt_bytes])
-    # The rules (gateway/passwords.py) are checked by the route, in bytes; the length here
-    # only documents them.
-    new_password = fields.String(required=True, validate=validate.Length(min=1, max=72), metadata={
+    # The rules (gateway/passwords.py) are checked by the route, in bytes, with their own messages.
+    new_password = fields.String(required=True, validate=validate.Length(min=1, max=1000), metadata={
         "description": "10 to 72 bytes in UTF-8; not the username, not one repeated character, not a common password"})
