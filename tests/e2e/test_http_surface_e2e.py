@@ -157,7 +157,12 @@ def test_openapi_document_is_openapi_3(client):
         assert ref.rsplit("/", 1)[1] in schemas, ref
     create = paths["/api/v1/deputies"]["post"]
     assert {"201", "400", "401", "403", "409", "413", "422"} <= set(create["responses"])
-    assert create["security"] == [{"bearer": []}]
+    assert create["security"] == [{"bearer": []}, {"session": []}]  # a bearer token or the session cookie
+    session_scheme = doc["components"]["securitySchemes"]["session"]
+    assert (session_scheme["type"], session_scheme["in"], session_scheme["name"]) == ("apiKey", "cookie", "renda_session")
+    assert any(param["name"] == "X-CSRF-Token" for param in create["parameters"])
+    for path in ("/api/v1/auth/token", "/api/v1/auth/session"):  # sign-in throttling is documented
+        assert "Retry-After" in paths[path]["post"]["responses"]["429"]["headers"]
     assert "bearer" in doc["components"]["securitySchemes"]
 
 
