@@ -1,10 +1,10 @@
 """The gateway's HTTP entrypoint: correlation id, body limit, bearer auth, role check,
 error table — and route metadata the OpenAPI document is generated from."""
-import json
 import logging
 import time
 import uuid
 from functools import partial
+from urllib.parse import parse_qsl
 
 import jwt
 from eventlet.event import Event
@@ -12,7 +12,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.auth import PUBLIC, read_token
 from gateway.errors import MalformedJson, PayloadTooLarge, Unauthenticated, UnsupportedMediaType, response_for
-from kernel.errors import DomainError, Forbidden, ValidationFailed
+from kernel.errors import DomainError, Forbidden, ValidationFailed, load_payload
+from kernel.inputs import (SURROGATE_MESSAGE, JsonInputError, field_details, parse_json, printable, text_problem,
+                           unsafe_text)
 from kernel.web import JsonHttpEntrypoint
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -80,6 +82,7 @@ class ApiEndpoint(JsonHttpEntrypoint):
                 self.read_chunked_body(request)
             principal = self.authenticate(request)
             self.authorize(principal)
+            check_request_inputs(request, self.query_schema)
             args, kwargs = (request,), dict(request.path_values, principal=principal)
             self.check_signature(args, kwargs)
             event = Event()
@@ -119,7 +122,10 @@ api = ApiEndpoint.decorator
 
 
 def json_body(request):
-    """The request's JSON object, or a 400/413/415 that says what is wrong with it."""
+    """The request's JSON object, or a 400/413/415 that says what is wrong with it: not
+    JSON (or not UTF-8, NaN, nested deeper than MAX_JSON_DEPTH) is MALFORMED_JSON;
+    duplicate keys and text PostgreSQL cannot store (NUL, lone surrogates) are
+    VALIDATION_ERROR naming each field."""
     try:
         raw = request.get_data(cache=True)
     except RequestEntityTooLarge:
@@ -130,13 +136,39 @@ def json_body(request):
         raise UnsupportedMediaType("send JSON with Content-Type: application/json",
                                    {"content_type": request.mimetype})
     try:
-        body = json.loads(raw)
+        body, problems = parse_json(raw)
+    except JsonInputError as exc:
+        raise MalformedJson(f"request body refused: {exc}", exc.details)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedJson("request body is not valid JSON", {"position": getattr(exc, "pos", None)})
+    if problems:
+        raise ValidationFailed("invalid input", field_details(problems))
     if not isinstance(body, dict):
         raise ValidationFailed("request body must be a JSON object", {"_body": ["expected a JSON object"]})
     return body
 
 
 def query_args(request):
+    """The query string as ``{name: first value}`` (checked by ``check_request_inputs``)."""
     return {key: value for key, value in request.args.items()}
+
+
+def check_request_inputs(request, query_schema=None):
+    """Path values and query parameters: no text PostgreSQL cannot store (NUL, invalid
+    UTF-8 or lone surrogates), and the query valid for the route's schema; else a 400
+    naming each field. werkzeug decodes invalid UTF-8 in the URL to U+FFFD, so the raw
+    path and query are decoded again here with surrogateescape to see it."""
+    environ = request.environ
+    problems = unsafe_text(dict(request.path_values))
+    raw_path = environ.get("PATH_INFO", "").encode("latin-1", "replace").decode("utf-8", "surrogateescape")
+    if text_problem(raw_path) and not problems:
+        problems = [((name,), SURROGATE_MESSAGE) for name, value in request.path_values.items()
+                    if isinstance(value, str) and "\ufffd" in value] or [(("_path",), SURROGATE_MESSAGE)]
+    query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True, errors="surrogateescape")
+    problems += [((printable(name),), message) for name, value in query
+                 for message in [text_problem(name) or text_problem(value)] if message]
+    if problems:
+        raise ValidationFailed("invalid input", field_details(problems))
+    if query_schema is not None:
+        schema = query_schema() if isinstance(query_schema, type) else query_schema
+        load_payload(schema, query_args(request))

@@ -116,6 +116,14 @@ class PageQuerySchema(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
+class SimilarQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50),
+                           metadata={"description": "at most this many candidates"})
+
+
 class RoutingRuleSchema(Strict):
     id = fields.Integer(dump_only=True)
     category = fields.String(allow_none=True, validate=validate.OneOf(SUGGESTION_CATEGORIES))
