@@ -18,17 +18,22 @@ from kernel.inputs import (SURROGATE_MESSAGE, JsonInputError, field_details, par
 from kernel.web import JsonHttpEntrypoint
 
 CORRELATION_HEADER = "X-Correlation-ID"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX = 200
 access_log = logging.getLogger("gateway.access")
 
 
 class ApiEndpoint(JsonHttpEntrypoint):
     """``@api("GET", "/api/v1/deputies/<id>", roles=None, ...)``; roles=None means public.
 
+    ``query`` (a marshmallow schema) is checked here, before the handler runs: a bad query
+    parameter is a 400 naming it on every route that declares one.
+
     The handler is called as ``handler(request, principal, **path_values)``.
     """
 
     def __init__(self, method, url, roles=None, summary=None, tag=None, body=None, query=None,
-                 response=None, status=200, **kwargs):
+                 response=None, status=200, media_types=None, errors=(), **kwargs):
         # Domain errors are answers (4xx), not faults: nameko logs them as warnings.
         kwargs.setdefault("expected_exceptions", DomainError)
         super().__init__(method, url, **kwargs)
@@ -39,6 +44,11 @@ class ApiEndpoint(JsonHttpEntrypoint):
         self.query_schema = query
         self.response_schema = response
         self.status = status
+        # for the OpenAPI document: answers other than JSON ({media type: description}; a
+        # route without a response schema answers only these), and error statuses the
+        # route answers beyond those every route of its kind does (gateway/openapi.py)
+        self.media_types = dict(media_types or {})
+        self.errors = tuple(errors)
 
     def setup(self):
         super().setup()
@@ -154,8 +164,9 @@ def query_args(request):
 
 
 def check_request_inputs(request, query_schema=None):
-    """Path values and query parameters: no text PostgreSQL cannot store (NUL, invalid
-    UTF-8 or lone surrogates), and the query valid for the route's schema; else a 400
+    """Path values, query parameters and the Idempotency-Key header: no text PostgreSQL
+    cannot store (NUL, invalid UTF-8 or lone surrogates), a key of sane length, and the
+    query valid for the route's schema; else a 400
     naming each field. werkzeug decodes invalid UTF-8 in the URL to U+FFFD, so the raw
     path and query are decoded again here with surrogateescape to see it."""
     environ = request.environ
@@ -167,6 +178,9 @@ def check_request_inputs(request, query_schema=None):
     query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True, errors="surrogateescape")
     problems += [((printable(name),), message) for name, value in query
                  for message in [text_problem(name) or text_problem(value)] if message]
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is not None and not (0 < len(key) <= IDEMPOTENCY_KEY_MAX and key.isprintable()):
+        problems.append(((IDEMPOTENCY_HEADER,), f"1 to {IDEMPOTENCY_KEY_MAX} printable characters"))
     if problems:
         raise ValidationFailed("invalid input", field_details(problems))
     if query_schema is not None:

@@ -39,8 +39,9 @@ class DashboardSchema(Schema):
 
 
 class HealthSchema(Schema):
-    status = fields.String(metadata={"example": "ok"})
-    services = fields.Dict()
+    status = fields.String(metadata={"example": "ok", "description": "ok | degraded"})
+    gateway = fields.Dict(metadata={"description": "the gateway's own readiness"})
+    services = fields.Dict(metadata={"description": "each service's readiness, by name"})
     unavailable = fields.List(fields.String())
 
 
@@ -53,3 +54,8 @@ class DeputyAccountSchema(Schema):
 class PasswordChangeSchema(Schema):
     current_password = fields.String(required=True, validate=validate.Length(min=1, max=128))
     new_password = fields.String(required=True, validate=validate.Length(min=10, max=128))
+
+
+class PasswordChangedSchema(Schema):
+    username = fields.String()
+    changed = fields.Boolean()

@@ -19,7 +19,8 @@ from gateway.suggestions import SuggestionRoutes
 from gateway.api import api, json_body, query_args
 from gateway.auth import check_password, hash_password, issue_token
 from gateway.errors import Unauthenticated
-from gateway.schemas import DashboardSchema, DeputyAccountSchema, MeSchema, PasswordChangeSchema, TokenRequestSchema, TokenSchema
+from gateway.schemas import (DashboardSchema, DeputyAccountSchema, MeSchema, PasswordChangedSchema,
+                             PasswordChangeSchema, TokenRequestSchema, TokenSchema)
 from kernel.db import Database
 from kernel.errors import ValidationFailed, load_payload
 from kernel.rpc import ServiceRpc
@@ -58,6 +59,7 @@ class GatewayService(SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSub
                 "subject": account["subject"], "expires_in": ttl}
 
     @api("POST", "/api/v1/me/password", roles=SIGNED_IN, tag="auth", body=PasswordChangeSchema,
+         response=PasswordChangedSchema,
          summary="Change your own password (the current one is required; at least 10 characters)")
     def change_own_password(self, request, principal):
         command = load_payload(PasswordChangeSchema(), json_body(request))

@@ -9,7 +9,7 @@ from services.suggestion.schemas import (AssignSchema, ContentSchema, Department
                                          ExtensionDecisionSchema, ExtensionRequestSchema, InboxPageSchema,
                                          InboxQuerySchema, OverduePageSchema, PageQuerySchema, ProposalPageSchema,
                                          ReasonSchema, ReplySchema, ReviewSchema, RoutingRulePageSchema,
-                                         RoutingRuleSchema, SimilarPageSchema, SimilarQuerySchema,
+                                         RoutingRuleSchema, RuleDeletedSchema, SimilarPageSchema, SimilarQuerySchema,
                                          SuggestionCreateSchema, SuggestionListQuerySchema, SuggestionPageSchema,
                                          SuggestionViewSchema, WithdrawSchema)
 
@@ -40,7 +40,7 @@ class SuggestionRoutes:
     def overdue_suggestions(self, request, principal):
         return self.rpc.call("suggestion", "overdue", actor=principal.as_actor(), query=query_args(request))
 
-    @api("GET", "/api/v1/suggestions/<suggestion_id>", tag=TAG, response=SuggestionViewSchema,
+    @api("GET", "/api/v1/suggestions/<suggestion_id>", tag=TAG, response=SuggestionViewSchema, errors=(403,),
          summary="One suggestion with its timeline (public: the handling result only)")
     def get_suggestion(self, request, principal, suggestion_id):
         return self.rpc.call("suggestion", "get_suggestion", actor=principal.as_actor(), suggestion_id=suggestion_id)
@@ -159,7 +159,7 @@ class SuggestionRoutes:
         return self.rpc.call("suggestion", "update_rule", actor=principal.as_actor(), rule_id=rule_id,
                              payload=json_body(request))
 
-    @api("DELETE", "/api/v1/routing-rules/<int:rule_id>", roles=STAFF, tag=TAG,
+    @api("DELETE", "/api/v1/routing-rules/<int:rule_id>", roles=STAFF, tag=TAG, response=RuleDeletedSchema,
          summary="Delete a routing rule")
     def delete_routing_rule(self, request, principal, rule_id):
         return self.rpc.call("suggestion", "delete_rule", actor=principal.as_actor(), rule_id=rule_id)

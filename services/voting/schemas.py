@@ -128,6 +128,7 @@ class ResultSchema(Schema):
     passed = fields.Boolean(allow_none=True)
     manual = fields.Boolean()
     digest = fields.String(allow_none=True, metadata={"description": "Merkle root of the ballot log"})
+    ballots = fields.Integer(allow_none=True, metadata={"description": "ballots in the log (changed votes included)"})
     candidates = fields.List(fields.Nested(CandidateResultSchema))
 
 
@@ -147,6 +148,8 @@ class ItemSchema(Schema):
     threshold = fields.Integer(allow_none=True)
     digest = fields.String(allow_none=True)
     result = fields.Dict(allow_none=True)
+    opened_at = fields.String(allow_none=True)
+    closed_at = fields.String(allow_none=True)
 
 
 class MeetingSchema(Schema):
@@ -187,6 +190,27 @@ class AttendanceSchema(Schema):
     observers = fields.List(fields.Dict())
 
 
+class ItemOpenedSchema(Schema):
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    mode = fields.String()
+    merged = fields.Boolean()
+    expected = fields.Integer(metadata={"description": "应到 N: the membership snapshot taken now"})
+    present = fields.Integer()
+    threshold = fields.Integer()
+    candidates = fields.List(fields.Dict())
+    status = fields.String(metadata={"example": "open"})
+
+
+class TallyEnteredSchema(Schema):
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
+    status = fields.String()
+    provisional = fields.Dict(metadata={"description": "the result these counts give at close"})
+
+
 class ReceiptSchema(Schema):
     meeting_id = fields.Integer()
     item_id = fields.Integer()
@@ -195,6 +219,7 @@ class ReceiptSchema(Schema):
     token = fields.String(metadata={"description": "your pseudonym on this item (your code on named items)"})
     choice = fields.Raw()
     nonce = fields.String()
+    stored_choice = fields.String(metadata={"description": "the choice as it is written in the ballot's leaf"})
 
 
 class InclusionSchema(Schema):
@@ -208,13 +233,24 @@ class InclusionSchema(Schema):
 
 
 class AuditSchema(Schema):
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    mode = fields.String()
+    merged = fields.Boolean()
+    per_candidate = fields.Boolean()
+    candidates = fields.List(fields.Dict())
     digest = fields.String()
     hash_algorithm = fields.String()
     leaf_format = fields.String()
     node_format = fields.String()
+    empty_format = fields.String(metadata={"description": "the leaf of an empty ballot box"})
     expected = fields.Integer()
     threshold = fields.Integer()
     ballots = fields.List(fields.Dict(), metadata={"description": "[{seq, token, choice, nonce, leaf_hash}]"})
+    checkpoints = fields.List(fields.Dict(), metadata={"description": "interim Merkle roots taken while open"})
+    manual_tally = fields.Dict(allow_none=True)
     result = fields.Dict()
 
 

@@ -34,6 +34,15 @@ class WebhookCreatedSchema(WebhookSchema):
 WebhookListSchema = page_of(WebhookSchema, "WebhookListSchema")
 
 
+class WebhookDeletedSchema(Schema):
+    deleted = fields.String(metadata={"description": "the id of the removed webhook"})
+
+
+class ReplayedSchema(Schema):
+    id = fields.String(metadata={"description": "the delivery"})
+    status = fields.String(metadata={"example": "pending"})
+
+
 class DeliveryQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
