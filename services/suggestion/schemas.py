@@ -1,7 +1,7 @@
 """marshmallow schemas of the suggestion RPC surface (also the gateway's OpenAPI source)."""
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate, validates_schema, ValidationError
 
-from kernel.schemas import page_of
+from kernel.schemas import offset_field, page_of
 from services.deputy.demo import SUGGESTION_CATEGORIES
 from services.suggestion.domain import (ASSIGNMENT_STATUSES, REJECT_REASONS, REPLY_CATEGORIES, ROLES,
                                         SATISFACTION, STATUSES)
@@ -93,7 +93,7 @@ class SuggestionListQuerySchema(Schema):
     term = fields.Integer(validate=validate.Range(min=1, max=99))
     session = fields.Integer(validate=validate.Range(min=1, max=20))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
 
 
 class InboxQuerySchema(Schema):
@@ -104,7 +104,7 @@ class InboxQuerySchema(Schema):
     active = fields.Boolean(load_default=True, allow_none=True)
     overdue = fields.Boolean(load_default=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
 
 
 class PageQuerySchema(Schema):
@@ -113,7 +113,7 @@ class PageQuerySchema(Schema):
 
     department = fields.String(validate=validate.Length(max=40))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
 
 
 class SimilarQuerySchema(Schema):

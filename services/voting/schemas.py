@@ -1,6 +1,7 @@
 """marshmallow schemas of the voting RPC surface (also the gateway's OpenAPI source)."""
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from kernel.schemas import offset_field
 from services.voting.domain import CHOICES, ITEM_KINDS, MEETING_KINDS, MODES
 
 DEPUTY_CODE = validate.Regexp(r"^[A-Z][0-9]{3,8}$", error="a deputy code like D0001")
@@ -29,7 +30,7 @@ class MeetingListQuerySchema(Schema):
         unknown = EXCLUDE
 
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
 
 
 class PresenceSchema(Schema):
@@ -174,6 +175,7 @@ class PresenceResultSchema(Schema):
     meeting_id = fields.Integer()
     deputy_id = fields.String()
     name = fields.String()
+    role = fields.String(metadata={"description": "member | observer"})
     signed_in = fields.Boolean()
     changed = fields.Boolean()
     by = fields.String(allow_none=True, metadata={"description": "staff username when on the member's behalf"})

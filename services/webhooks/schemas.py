@@ -1,7 +1,7 @@
 """RPC/HTTP surface of the webhooks service."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from kernel.schemas import page_of
+from kernel.schemas import offset_field, page_of
 from services.webhooks.domain import STATUSES
 
 EVENT_TYPE = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="not an event type")
@@ -51,7 +51,7 @@ class DeliveryQuerySchema(Schema):
     webhook = fields.String(validate=validate.Length(max=64))
     event_type = fields.String(validate=EVENT_TYPE)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
 
 
 class AttemptSchema(Schema):
