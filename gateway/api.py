@@ -166,9 +166,9 @@ def query_args(request):
 def check_request_inputs(request, query_schema=None):
     """Path values, query parameters and the Idempotency-Key header: no text PostgreSQL
     cannot store (NUL, invalid UTF-8 or lone surrogates), a key of sane length, and the
-    query valid for the route's schema; else a 400
-    naming each field. werkzeug decodes invalid UTF-8 in the URL to U+FFFD, so the raw
-    path and query are decoded again here with surrogateescape to see it."""
+    query valid for the route's schema; else a 400 naming each field. werkzeug decodes
+    invalid UTF-8 in the URL to U+FFFD, so the raw path and query are decoded again here
+    with surrogateescape to see it."""
     environ = request.environ
     problems = unsafe_text(dict(request.path_values))
     raw_path = environ.get("PATH_INFO", "").encode("latin-1", "replace").decode("utf-8", "surrogateescape")
