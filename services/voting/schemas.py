@@ -225,12 +225,17 @@ class ReceiptSchema(Schema):
 
 
 class InclusionSchema(Schema):
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
     receipt = fields.String()
     ballot_id = fields.Integer()
     included = fields.Boolean()
     status = fields.String()
-    digest = fields.String()
-    proof = fields.List(fields.Dict(), metadata={"description": "[{side: left|right, hash}] up to the digest"})
+    digest = fields.String(metadata={"description": "after close"})
+    proof = fields.List(fields.Dict(), metadata={"description": "after close: [{side: left|right, hash}] up to "
+                                                                "the digest"})
+    index = fields.Integer(metadata={"description": "after close: the leaf's position"})
+    leaves = fields.Integer(metadata={"description": "after close: leaves in the box"})
     verified = fields.Boolean()
 
 

@@ -5,8 +5,9 @@ documented schemas, and never a 5xx.
 Two walks, each as the public, a deputy, a department and staff:
 
 * every GET operation on the demo data's real resources (every kind of suggestion, both
-  meetings and all their items, every department's inbox, ...), validated by Schemathesis'
-  checks: deterministic, so that no answer shape is left to chance;
+  meetings and all their items, every department's inbox, ...), and a meeting run through
+  (the answers only an open item gives), validated by Schemathesis' checks: deterministic,
+  so that no answer shape is left to chance;
 * every operation of the document with values Schemathesis generates from it (its
   examples, coverage and fuzzing phases, bounded by ``CONFORMANCE_MAX_EXAMPLES``), real
   identifiers mixed into the path parameters, run by its CLI in a subprocess.
@@ -218,6 +219,50 @@ def test_live_stream_answers_as_documented(base_url, real_ids):
     bad = requests.get(f"{base_url}/api/v1/meetings/1%00/live", timeout=10)
     assert bad.status_code == 400 and bad.json()["error"]["details"] == {
         "meeting_id": ["must not contain NUL (\\u0000) characters"]}
+
+
+def test_a_meeting_run_through_answers_as_documented(schema, base_url, tokens, real_ids):
+    """The answers only a running meeting gives (generated values never reach a quorum):
+    sign-ins, an item opened, a ballot and its receipt, running and final results, the
+    chair's pending list, a paper ballot's tally, the audit. Before the generated walks, as
+    those may revoke the deputy's token."""
+    def call(role, method, template, status, body=None, **path):
+        extra = {} if body is None else {"body": body, "media_type": "application/json"}
+        case = schema[template][method].Case(path_parameters={k: str(v) for k, v in path.items()}, **extra)
+        answer = case.call_and_validate(base_url=base_url, headers=_headers(tokens, role), checks=list(CHECKS))
+        assert answer.status_code == status, (method, template, answer.status_code, answer.text[:500])
+        return answer.json()
+
+    meetings = [call("staff", "GET", "/api/v1/meetings/{meeting_id}", 200, meeting_id=meeting_id)
+                for meeting_id in real_ids["meeting_id"][:-1]]
+    meeting = next(m for m in meetings if any(item["status"] == "pending" for item in m["items"]))
+    meeting_id = meeting["id"]  # the demo's meeting ready to run
+    assert USERS["deputy"] in meeting["members"]
+    for code in meeting["members"]:
+        call("staff", "POST", "/api/v1/meetings/{meeting_id}/checkin", 200, {"deputy_id": code}, meeting_id=meeting_id)
+    pending = [item for item in meeting["items"] if item["status"] == "pending"]
+    secret = next(i for i in pending if i["mode"] == "secret" and i["kind"] == "amendment")
+    named = next(i for i in pending if i["mode"] == "named")
+    paper = next(i for i in pending if i["mode"] in ("paper", "show_of_hands") and i["kind"] != "amendment")
+    item = "/api/v1/meetings/{meeting_id}/items/{item_id}"
+    for voted in (secret, named):
+        ids = {"meeting_id": meeting_id, "item_id": voted["id"]}
+        call("staff", "POST", item + "/open", 200, **ids)
+        receipt = call("deputy", "POST", item + "/ballots", 201, {"choice": "yes"}, **ids)["receipt"]
+        call("public", "GET", item + "/result", 200, **ids)
+        call("staff", "GET", item + "/pending", 200, **ids)
+        call("public", "GET", item + "/receipts/{receipt}", 200, receipt=receipt, **ids)
+        call("staff", "POST", item + "/close", 200, **ids)
+        call("public", "GET", item + "/result", 200, **ids)
+        call("public", "GET", item + "/audit", 200, **ids)
+        call("public", "GET", item + "/receipts/{receipt}", 200, receipt=receipt, **ids)
+    ids = {"meeting_id": meeting_id, "item_id": paper["id"]}
+    call("staff", "POST", item + "/open", 200, **ids)
+    call("staff", "POST", item + "/tally", 200, {"yes": 20, "no": 3, "abstain": 2}, **ids)
+    call("staff", "POST", item + "/close", 200, **ids)
+    call("public", "GET", item + "/result", 200, **ids)
+    call("public", "GET", "/api/v1/meetings/{meeting_id}/attendance", 200, meeting_id=meeting_id)
+    call("deputy", "POST", "/api/v1/meetings/{meeting_id}/checkout", 200, {}, meeting_id=meeting_id)
 
 
 def _schemathesis_config(directory, ids):
