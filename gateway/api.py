@@ -1,11 +1,11 @@
-"""The gateway's HTTP entrypoint: correlation id, body limit, authentication (bearer token or
-browser session cookie + CSRF header for writes; every token checked against its account),
-role check, error table — and route metadata the OpenAPI document is generated from."""
-import json
+"""The gateway's HTTP entrypoint: correlation id, body limit, input checks, authentication
+(bearer token or browser session cookie + CSRF header for writes; every token checked against
+its account), role check, error table — and route metadata the OpenAPI document is generated from."""
 import logging
 import time
 import uuid
 from functools import partial
+from urllib.parse import parse_qsl
 
 import jwt
 from eventlet.event import Event
@@ -17,22 +17,28 @@ from gateway.errors import (CsrfRejected, MalformedJson, PayloadTooLarge, Unauth
 from gateway.sessions import CSRF_HEADER, SESSION_COOKIE, WRITE_METHODS, cleared_session_cookie, csrf_matches
 from gateway.token_check import TokenCheck
 from kernel.config import is_production
-from kernel.errors import DomainError, Forbidden, ValidationFailed
+from kernel.errors import DomainError, Forbidden, ValidationFailed, load_payload
+from kernel.inputs import (SURROGATE_MESSAGE, JsonInputError, field_details, parse_json, printable, text_problem,
+                           unsafe_text)
 from kernel.web import JsonHttpEntrypoint
 
 CORRELATION_HEADER = "X-Correlation-ID"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX = 200
 access_log = logging.getLogger("gateway.access")
 
 
 class ApiEndpoint(JsonHttpEntrypoint):
     """``@api("GET", "/api/v1/deputies/<id>", roles=None, ...)``; roles=None means public.
 
+    ``query`` (a marshmallow schema) is checked here, before the handler runs: a bad query
+    parameter is a 400 naming it on every route that declares one.
+
     The handler is called as ``handler(request, principal, **path_values)``.
-    ``rate_limited=True`` documents the sign-in throttling answer (429) of a route.
     """
 
     def __init__(self, method, url, roles=None, summary=None, tag=None, body=None, query=None,
-                 response=None, status=200, rate_limited=False, **kwargs):
+                 response=None, status=200, media_types=None, errors=(), **kwargs):
         # Domain errors are answers (4xx), not faults: nameko logs them as warnings.
         kwargs.setdefault("expected_exceptions", DomainError)
         super().__init__(method, url, **kwargs)
@@ -43,7 +49,11 @@ class ApiEndpoint(JsonHttpEntrypoint):
         self.query_schema = query
         self.response_schema = response
         self.status = status
-        self.rate_limited = rate_limited
+        # for the OpenAPI document: answers other than JSON ({media type: description}; a
+        # route without a response schema answers only these), and error statuses the
+        # route answers beyond those every route of its kind does (gateway/openapi.py)
+        self.media_types = dict(media_types or {})
+        self.errors = tuple(errors)
 
     def setup(self):
         super().setup()
@@ -119,6 +129,7 @@ class ApiEndpoint(JsonHttpEntrypoint):
                 self.read_chunked_body(request)
             principal = self.authenticate(request)
             self.authorize(principal)
+            check_request_inputs(request, self.query_schema)
             args, kwargs = (request,), dict(request.path_values, principal=principal)
             self.check_signature(args, kwargs)
             event = Event()
@@ -160,7 +171,10 @@ api = ApiEndpoint.decorator
 
 
 def json_body(request):
-    """The request's JSON object, or a 400/413/415 that says what is wrong with it."""
+    """The request's JSON object, or a 400/413/415 that says what is wrong with it: not
+    JSON (or not UTF-8, NaN, nested deeper than MAX_JSON_DEPTH) is MALFORMED_JSON;
+    duplicate keys and text PostgreSQL cannot store (NUL, lone surrogates) are
+    VALIDATION_ERROR naming each field."""
     try:
         raw = request.get_data(cache=True)
     except RequestEntityTooLarge:
@@ -171,13 +185,43 @@ def json_body(request):
         raise UnsupportedMediaType("send JSON with Content-Type: application/json",
                                    {"content_type": request.mimetype})
     try:
-        body = json.loads(raw)
+        body, problems = parse_json(raw)
+    except JsonInputError as exc:
+        raise MalformedJson(f"request body refused: {exc}", exc.details)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedJson("request body is not valid JSON", {"position": getattr(exc, "pos", None)})
+    if problems:
+        raise ValidationFailed("invalid input", field_details(problems))
     if not isinstance(body, dict):
         raise ValidationFailed("request body must be a JSON object", {"_body": ["expected a JSON object"]})
     return body
 
 
 def query_args(request):
+    """The query string as ``{name: first value}`` (checked by ``check_request_inputs``)."""
     return {key: value for key, value in request.args.items()}
+
+
+def check_request_inputs(request, query_schema=None):
+    """Path values, query parameters and the Idempotency-Key header: no text PostgreSQL
+    cannot store (NUL, invalid UTF-8 or lone surrogates), a key of sane length, and the
+    query valid for the route's schema; else a 400 naming each field. werkzeug decodes
+    invalid UTF-8 in the URL to U+FFFD, so the raw path and query are decoded again here
+    with surrogateescape to see it."""
+    environ = request.environ
+    problems = unsafe_text(dict(request.path_values))
+    raw_path = environ.get("PATH_INFO", "").encode("latin-1", "replace").decode("utf-8", "surrogateescape")
+    if text_problem(raw_path) and not problems:
+        problems = [((name,), SURROGATE_MESSAGE) for name, value in request.path_values.items()
+                    if isinstance(value, str) and "\ufffd" in value] or [(("_path",), SURROGATE_MESSAGE)]
+    query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True, errors="surrogateescape")
+    problems += [((printable(name),), message) for name, value in query
+                 for message in [text_problem(name) or text_problem(value)] if message]
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is not None and not (0 < len(key) <= IDEMPOTENCY_KEY_MAX and key.isprintable()):
+        problems.append(((IDEMPOTENCY_HEADER,), f"1 to {IDEMPOTENCY_KEY_MAX} printable characters"))
+    if problems:
+        raise ValidationFailed("invalid input", field_details(problems))
+    if query_schema is not None:
+        schema = query_schema() if isinstance(query_schema, type) else query_schema
+        load_payload(schema, query_args(request))

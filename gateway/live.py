@@ -74,7 +74,9 @@ class LiveRoutes:
 
     @api("GET", "/api/v1/meetings/<meeting_id>/live", tag="meetings",
          summary="Live meeting events (text/event-stream): a snapshot, then sign-ins, openings, running "
-                 "tallies (counts only on secret items) and results; honours Last-Event-ID")
+                 "tallies (counts only on secret items) and results; honours Last-Event-ID",
+         media_types={"text/event-stream": "Server-Sent Events: frames 'id: <epoch>-<seq>', 'event: <type>', "
+                                           "'data: <JSON>'; first a snapshot, then heartbeats as comments"})
     def meeting_live(self, request, principal, meeting_id):
         if not self.live_feed.wait_bound(float(self.config.get("LIVE_BIND_WAIT_SECONDS", 5.0))):
             raise ServiceUnavailable("the live event feed is not connected to the broker")

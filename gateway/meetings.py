@@ -5,9 +5,10 @@ The voting service enforces who may do what (a deputy signs in and votes only as
 themselves, the chair sees who has not voted); the gateway passes the actor."""
 from gateway.api import api, json_body, query_args  # noqa: F401
 from services.voting.schemas import (AttendanceSchema, AuditSchema, BallotSchema, InclusionSchema, ItemCreateSchema,
-                                     ItemSchema, ManualTallySchema, MeetingCreateSchema, MeetingListQuerySchema,
-                                     MeetingPageSchema, MeetingSchema, PendingSchema, PresenceResultSchema,
-                                     PresenceSchema, ReceiptSchema, ResultSchema)
+                                     ItemOpenedSchema, ItemSchema, ManualTallySchema, MeetingCreateSchema,
+                                     MeetingListQuerySchema, MeetingPageSchema, MeetingSchema, PendingSchema,
+                                     PresenceResultSchema, PresenceSchema, ReceiptSchema, ResultSchema,
+                                     TallyEnteredSchema)
 
 STAFF = ("staff",)
 MEMBER_OR_STAFF = ("deputy", "staff")
@@ -59,7 +60,7 @@ class MeetingRoutes:
     def add_meeting_item(self, request, principal, meeting_id):
         return self.rpc.call("voting", "add_item", meeting_id=meeting_id, payload=json_body(request))
 
-    @api("POST", ITEM + "/open", roles=STAFF, tag=TAG,
+    @api("POST", ITEM + "/open", roles=STAFF, tag=TAG, response=ItemOpenedSchema,
          summary="Open voting: needs quorum (more than half of ALL members present, else 409 with the counts); "
                  "amendments first")
     def open_meeting_item(self, request, principal, meeting_id, item_id):
@@ -77,19 +78,19 @@ class MeetingRoutes:
         return self.rpc.call("voting", "cast_ballot", meeting_id=meeting_id, item_id=item_id,
                              actor=principal.as_actor(), payload=json_body(request))
 
-    @api("POST", ITEM + "/tally", roles=STAFF, tag=TAG, body=ManualTallySchema,
+    @api("POST", ITEM + "/tally", roles=STAFF, tag=TAG, body=ManualTallySchema, response=TallyEnteredSchema,
          summary="Show of hands / paper ballot: staff enter the counts; the service decides passed at close")
     def enter_tally(self, request, principal, meeting_id, item_id):
         return self.rpc.call("voting", "enter_tally", meeting_id=meeting_id, item_id=item_id,
                              actor=principal.as_actor(), payload=json_body(request))
 
-    @api("GET", ITEM + "/result", tag=TAG, response=ResultSchema,
+    @api("GET", ITEM + "/result", tag=TAG, response=ResultSchema, errors=(409,),
          summary="应到 N, 实到, 赞成, 反对, 弃权, 未按, threshold, passed (per candidate for appointment lists); "
                  "running counts while open")
     def item_result(self, request, principal, meeting_id, item_id):
         return self.rpc.call("voting", "get_result", meeting_id=meeting_id, item_id=item_id)
 
-    @api("GET", ITEM + "/audit", tag=TAG, response=AuditSchema,
+    @api("GET", ITEM + "/audit", tag=TAG, response=AuditSchema, errors=(409,),
          summary="After close: the digest (Merkle root), hash formats and the anonymised ballots for a recount")
     def item_audit(self, request, principal, meeting_id, item_id):
         return self.rpc.call("voting", "audit", meeting_id=meeting_id, item_id=item_id)
@@ -99,7 +100,7 @@ class MeetingRoutes:
     def item_receipt(self, request, principal, meeting_id, item_id, receipt):
         return self.rpc.call("voting", "receipt", meeting_id=meeting_id, item_id=item_id, receipt=receipt)
 
-    @api("GET", ITEM + "/pending", roles=MEMBER_OR_STAFF, tag=TAG, response=PendingSchema,
+    @api("GET", ITEM + "/pending", roles=MEMBER_OR_STAFF, tag=TAG, response=PendingSchema, errors=(409,),
          summary="Chair and staff: present members who have not voted yet (names only, never choices)")
     def item_pending(self, request, principal, meeting_id, item_id):
         return self.rpc.call("voting", "pending_voters", meeting_id=meeting_id, item_id=item_id,

@@ -11,12 +11,12 @@ from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from gateway.api import ApiEndpoint
+from gateway.api import IDEMPOTENCY_KEY_MAX, ApiEndpoint
 from gateway.errors import ERROR_TABLE
 from gateway.schemas import ErrorSchema, HealthSchema
 from gateway.sessions import CSRF_HEADER, SESSION_COOKIE, WRITE_METHODS
 
-_PATH_VALUE = re.compile(r"<(?:[a-z]+:)?([a-zA-Z_]+)>")
+_PATH_VALUE = re.compile(r"<(?:([a-z]+):)?([a-zA-Z_]+)>")
 SPEC_VERSION = "1.0.0"
 
 
@@ -32,26 +32,46 @@ def _schema_name(schema):
     return cls.__name__.removesuffix("Schema")
 
 
-def _error_responses(entrypoint):
-    statuses = {400, 503, 504}
+def error_statuses(entrypoint):
+    """The error statuses a route answers, from what every route of its kind does
+    (ApiEndpoint.handle_request and the error table) plus the route's own ``errors``."""
+    statuses = {400,  # path, query and header checks run on every route
+                401,  # a bad or expired token is refused on every route, public ones too
+                503, 504}  # a service (or the gateway's database) down or late
     if entrypoint.roles:
-        statuses |= {401, 403}
+        statuses.add(403)
     if "<" in entrypoint.url:
         statuses.add(404)
-    if entrypoint.method in ("POST", "PATCH", "PUT"):
+    if entrypoint.method in WRITE_METHODS:
         statuses |= {409, 413, 422}
-    if entrypoint.rate_limited:
-        statuses.add(429)
-    codes = {status: [cls.code for cls, s in ERROR_TABLE if s == status] for status in statuses}
+    if entrypoint.body_schema is not None:
+        statuses.add(415)
+    return sorted(statuses | set(entrypoint.errors))
+
+
+def _error_responses(entrypoint):
+    codes = {status: [cls.code for cls, s in ERROR_TABLE if s == status] for status in error_statuses(entrypoint)}
     responses = {str(status): {"description": " / ".join(codes[status]) or "error",
                                "content": {"application/json": {"schema": "Error"}}}
-                 for status in sorted(statuses)}
-    if entrypoint.rate_limited:
+                 for status in codes}
+    if "429" in responses:   # the sign-in throttling answer
         responses["429"]["description"] = ("RATE_LIMITED: too many failed sign-ins for this account or from this "
                                            "client; details.retry_after_seconds says how long to wait")
         responses["429"]["headers"] = {"Retry-After": {"description": "seconds to wait before trying again",
                                                        "schema": {"type": "integer"}}}
     return responses
+
+
+def _success_response(entrypoint):
+    content = {}
+    if entrypoint.response_schema is not None:
+        content["application/json"] = {"schema": entrypoint.response_schema}
+    for media_type, description in entrypoint.media_types.items():
+        content[media_type] = {"schema": {"type": "string", "description": description}}
+    response = {"description": "OK" if entrypoint.status == 200 else "Created"}
+    if content:
+        response["content"] = content
+    return response
 
 
 @functools.lru_cache(maxsize=4)
@@ -68,15 +88,14 @@ def document(service_cls):
                        f"PATCH, DELETE) authenticated by it must send the session's csrf_token as {CSRF_HEADER}, "
                        "else 403 CSRF_TOKEN_INVALID."})
     spec.components.schema("Error", schema=ErrorSchema)
-    seen = set()
     for method, entrypoint in sorted(routes(service_cls), key=lambda r: r[1].url):
         operation = {
             "operationId": method.__name__,
             "summary": entrypoint.summary or (method.__doc__ or "").strip().split("\n")[0],
             "tags": [entrypoint.tag] if entrypoint.tag else [],
             "responses": _error_responses(entrypoint),
-            "parameters": [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-                           for name in _PATH_VALUE.findall(entrypoint.url)],
+            "parameters": [{"in": "path", "name": name, "required": True, "schema": _path_schema(converter)}
+                           for converter, name in _PATH_VALUE.findall(entrypoint.url)],
         }
         if entrypoint.roles:
             operation["security"] = [{"bearer": []}, {"session": []}]
@@ -85,29 +104,34 @@ def document(service_cls):
                 operation["parameters"].append({
                     "in": "header", "name": CSRF_HEADER, "required": False, "schema": {"type": "string"},
                     "description": "required when signed in by the session cookie (not with a bearer token)"})
+        else:  # public; a token, when sent, may show more (and must be valid)
+            operation["security"] = [{}, {"bearer": []}]
         if entrypoint.query_schema is not None:
             operation["parameters"].append({"in": "query", "schema": entrypoint.query_schema})
         if entrypoint.body_schema is not None:
             operation["requestBody"] = {"required": True,
                                         "content": {"application/json": {"schema": entrypoint.body_schema}}}
-        response = {"description": "OK"}
-        if entrypoint.response_schema is not None:
-            response["content"] = {"application/json": {"schema": entrypoint.response_schema}}
-        operation["responses"][str(entrypoint.status)] = response
+        operation["responses"][str(entrypoint.status)] = _success_response(entrypoint)
         if entrypoint.method == "POST" and "Idempotency-Key" in (entrypoint.summary or ""):
             operation["parameters"].append({"in": "header", "name": "Idempotency-Key", "required": False,
-                                            "schema": {"type": "string", "maxLength": 200}})
-        path = _PATH_VALUE.sub(r"{\1}", entrypoint.url)
+                                            "schema": {"type": "string", "minLength": 1,
+                                                       "maxLength": IDEMPOTENCY_KEY_MAX}})
+        path = _PATH_VALUE.sub(r"{\2}", entrypoint.url)
         spec.path(path=path, operations={entrypoint.method.lower(): operation})
-        seen.add(path)
+    health = {"content": {"application/json": {"schema": HealthSchema}}}
     spec.path(path="/health", operations={"get": {
         "summary": "Liveness of the gateway and readiness of every service", "tags": ["operations"],
-        "responses": {"200": {"description": "all ready", "content": {"application/json": {"schema": HealthSchema}}},
-                      "503": {"description": "some service not ready (named in 'unavailable')"}}}})
+        "responses": {"200": {"description": "all ready", **health},
+                      "503": {"description": "some service not ready (named in 'unavailable')", **health}}}})
     spec.path(path="/metrics", operations={"get": {
         "summary": "Prometheus metrics of the gateway process", "tags": ["operations"],
-        "responses": {"200": {"description": "text exposition format"}}}})
+        "responses": {"200": {"description": "text exposition format",
+                              "content": {"text/plain": {"schema": {"type": "string"}}}}}}})
     return spec.to_dict()
+
+
+def _path_schema(converter):
+    return {"type": "integer", "minimum": 0} if converter == "int" else {"type": "string"}
 
 
 SWAGGER_PAGE = """<!DOCTYPE html>

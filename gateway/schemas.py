@@ -66,8 +66,9 @@ class DashboardSchema(Schema):
 
 
 class HealthSchema(Schema):
-    status = fields.String(metadata={"example": "ok"})
-    services = fields.Dict()
+    status = fields.String(metadata={"example": "ok", "description": "ok | degraded"})
+    gateway = fields.Dict(metadata={"description": "the gateway's own readiness"})
+    services = fields.Dict(metadata={"description": "each service's readiness, by name"})
     unavailable = fields.List(fields.String())
 
 
@@ -82,3 +83,8 @@ class PasswordChangeSchema(Schema):
     # The rules (gateway/passwords.py) are checked by the route, in bytes, with their own messages.
     new_password = fields.String(required=True, validate=validate.Length(min=1, max=1000), metadata={
         "description": "10 to 72 bytes in UTF-8; not the username, not one repeated character, not a common password"})
+
+
+class PasswordChangedSchema(Schema):
+    username = fields.String()
+    changed = fields.Boolean()

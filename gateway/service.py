@@ -21,8 +21,8 @@ from gateway.api import api, json_body, query_args
 from gateway.auth import hash_password, issue_token, read_token
 from gateway.errors import TooManyRequests, Unauthenticated
 from gateway.passwords import check_new_password
-from gateway.schemas import (DashboardSchema, DeputyAccountSchema, MeSchema, PasswordChangeSchema, SessionSchema,
-                             SignedOutSchema, TokenRequestSchema, TokenSchema)
+from gateway.schemas import (DashboardSchema, DeputyAccountSchema, MeSchema, PasswordChangedSchema,
+                             PasswordChangeSchema, SessionSchema, SignedOutSchema, TokenRequestSchema, TokenSchema)
 from gateway.sessions import SESSION_COOKIE, cleared_session_cookie, csrf_token, session_cookie
 from gateway.signin import ThrottlePolicy, password_matches, throttle_keys
 from gateway.token_check import TokenCheck
@@ -53,7 +53,7 @@ class GatewayService(SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSub
     # -- auth --------------------------------------------------------------------------
     @api("POST", "/api/v1/auth/token", summary="Sign in: exchange username and password for a bearer token "
                                                 "(429 with Retry-After after repeated failures)",
-         tag="auth", body=TokenRequestSchema, response=TokenSchema, rate_limited=True)
+         tag="auth", body=TokenRequestSchema, response=TokenSchema, errors=(429,))
     def create_token(self, request, principal):
         account = self._sign_in(request, load_payload(TokenRequestSchema(), json_body(request)))
         ttl = self._token_ttl()
@@ -62,7 +62,7 @@ class GatewayService(SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSub
                 "subject": account["subject"], "expires_in": ttl}
 
     @api("POST", "/api/v1/auth/session", tag="auth", body=TokenRequestSchema, response=SessionSchema,
-         rate_limited=True,
+         errors=(429,),
          summary="Sign in a browser: sets the httpOnly session cookie and answers the CSRF token that "
                  "cookie-authenticated writes must send as X-CSRF-Token (429 with Retry-After after repeated failures)")
     def create_session(self, request, principal):
@@ -90,7 +90,8 @@ class GatewayService(SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSub
             self.token_check.forget_session(session_id)
         return 200, {"Set-Cookie": cleared_session_cookie(is_production(self.config))}, {"signed_out": bool(session_id)}
 
-    @api("POST", "/api/v1/me/password", roles=SIGNED_IN, tag="auth", body=PasswordChangeSchema, rate_limited=True,
+    @api("POST", "/api/v1/me/password", roles=SIGNED_IN, tag="auth", body=PasswordChangeSchema, errors=(429,),
+         response=PasswordChangedSchema,
          summary="Change your own password (the current one is required; 10 to 72 bytes, not the username, "
                  "not one repeated character, not a common password). Signs out every token and session")
     def change_own_password(self, request, principal):

@@ -43,7 +43,8 @@ class SuggestionStatisticsRoutes:
          summary="Handling statistics by department, category, term or session: 办复率 reply_rate, 办结率 "
                  "close_rate, 满意率 satisfaction_rate, A/B/C shares, average days to reply, overdue; with totals. "
                  "JSON, or CSV (format=csv or Accept: text/csv; UTF-8 with BOM). Public.",
-         query=StatsQuerySchema, response=StatsSchema)
+         query=StatsQuerySchema, response=StatsSchema,
+         media_types={CSV_MIMETYPE: "format=csv or Accept: text/csv: UTF-8 with BOM, CRLF line ends, a header row"})
     def suggestion_stats(self, request, principal):
         args = query_args(request)
         as_csv = wants_csv(request, args)

@@ -5,8 +5,9 @@ A department manages only its own webhooks (another department's: 403), staff an
 webhooks service enforces it from the actor. Departments that prefer AMQP read their own
 queue ``department.<code>`` with ``python -m services.suggestion.subscriber``."""
 from gateway.api import api, json_body, query_args  # noqa: F401
-from services.webhooks.schemas import (DeliveryPageSchema, DeliveryQuerySchema, WebhookCreateSchema,
-                                       WebhookCreatedSchema, WebhookListSchema)
+from services.webhooks.schemas import (DeliveryPageSchema, DeliveryQuerySchema, ReplayedSchema,
+                                       WebhookCreateSchema, WebhookCreatedSchema, WebhookDeletedSchema,
+                                       WebhookListSchema)
 
 DEPARTMENT_OR_STAFF = ("department", "staff")
 TAG = "department subscriptions"
@@ -28,6 +29,7 @@ class DepartmentSubscriptionRoutes:
         return self.rpc.call("webhooks", "list_webhooks", department=code, actor=principal.as_actor())
 
     @api("DELETE", "/api/v1/departments/<code>/webhooks/<webhook_id>", roles=DEPARTMENT_OR_STAFF, tag=TAG,
+         response=WebhookDeletedSchema,
          summary="Remove a webhook (its pending deliveries are cancelled; the log stays)")
     def delete_webhook(self, request, principal, code, webhook_id):
         return self.rpc.call("webhooks", "delete_webhook", department=code, webhook_id=webhook_id,
@@ -41,7 +43,7 @@ class DepartmentSubscriptionRoutes:
                              actor=principal.as_actor())
 
     @api("POST", "/api/v1/departments/<code>/webhooks/deliveries/<delivery_id>/replay", roles=DEPARTMENT_OR_STAFF,
-         tag=TAG, summary="Send a dead delivery once more (after fixing the endpoint); 409 unless it is dead")
+         tag=TAG, response=ReplayedSchema, summary="Send a dead delivery once more (after fixing the endpoint); 409 unless it is dead")
     def replay_webhook_delivery(self, request, principal, code, delivery_id):
         return self.rpc.call("webhooks", "replay_delivery", department=code, delivery_id=delivery_id,
                              actor=principal.as_actor())

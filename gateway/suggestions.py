@@ -4,13 +4,14 @@ A mixin of GatewayService (gateway/service.py): methods use self.rpc, self.confi
 The actor (who is asking) goes to the service as a plain dict; the service enforces who may
 see and do what (a deputy their own, a department its own assignments, staff all)."""
 from gateway.api import api, json_body, query_args  # noqa: F401
+from kernel.errors import load_payload
 from services.suggestion.schemas import (AssignSchema, ContentSchema, DepartmentPageSchema, EvaluationSchema,
                                          ExtensionDecisionSchema, ExtensionRequestSchema, InboxPageSchema,
                                          InboxQuerySchema, OverduePageSchema, PageQuerySchema, ProposalPageSchema,
                                          ReasonSchema, ReplySchema, ReviewSchema, RoutingRulePageSchema,
-                                         RoutingRuleSchema, SimilarPageSchema, SuggestionCreateSchema,
-                                         SuggestionListQuerySchema, SuggestionPageSchema, SuggestionViewSchema,
-                                         WithdrawSchema)
+                                         RoutingRuleSchema, RuleDeletedSchema, SimilarPageSchema, SimilarQuerySchema,
+                                         SuggestionCreateSchema, SuggestionListQuerySchema, SuggestionPageSchema,
+                                         SuggestionViewSchema, WithdrawSchema)
 
 TAG = "suggestions"
 STAFF = ("staff",)
@@ -39,16 +40,18 @@ class SuggestionRoutes:
     def overdue_suggestions(self, request, principal):
         return self.rpc.call("suggestion", "overdue", actor=principal.as_actor(), query=query_args(request))
 
-    @api("GET", "/api/v1/suggestions/<suggestion_id>", tag=TAG, response=SuggestionViewSchema,
+    @api("GET", "/api/v1/suggestions/<suggestion_id>", tag=TAG, response=SuggestionViewSchema, errors=(403,),
          summary="One suggestion with its timeline (public: the handling result only)")
     def get_suggestion(self, request, principal, suggestion_id):
         return self.rpc.call("suggestion", "get_suggestion", actor=principal.as_actor(), suggestion_id=suggestion_id)
 
-    @api("GET", "/api/v1/suggestions/<suggestion_id>/similar", roles=STAFF, tag=TAG, response=SimilarPageSchema,
+    @api("GET", "/api/v1/suggestions/<suggestion_id>/similar", roles=STAFF, tag=TAG, query=SimilarQuerySchema,
+         response=SimilarPageSchema,
          summary="Possible duplicates (trigram similarity of title and content): merge candidates")
     def similar_suggestions(self, request, principal, suggestion_id):
+        limit = load_payload(SimilarQuerySchema(), query_args(request))["limit"]
         return self.rpc.call("suggestion", "similar", actor=principal.as_actor(), suggestion_id=suggestion_id,
-                             limit=int(request.args.get("limit", 10)))
+                             limit=limit)
 
     @api("GET", "/api/v1/suggestions/<suggestion_id>/proposals", roles=STAFF, tag=TAG,
          response=ProposalPageSchema, summary="Routing proposal by the current rules")
@@ -156,7 +159,7 @@ class SuggestionRoutes:
         return self.rpc.call("suggestion", "update_rule", actor=principal.as_actor(), rule_id=rule_id,
                              payload=json_body(request))
 
-    @api("DELETE", "/api/v1/routing-rules/<int:rule_id>", roles=STAFF, tag=TAG,
+    @api("DELETE", "/api/v1/routing-rules/<int:rule_id>", roles=STAFF, tag=TAG, response=RuleDeletedSchema,
          summary="Delete a routing rule")
     def delete_routing_rule(self, request, principal, rule_id):
         return self.rpc.call("suggestion", "delete_rule", actor=principal.as_actor(), rule_id=rule_id)

@@ -31,7 +31,8 @@ from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from kernel.envelope import ENVELOPE_SCHEMA
-from kernel.errors import DomainError
+from kernel.errors import DomainError, ValidationFailed
+from kernel.inputs import field_details, unsafe_text
 from kernel.logs import correlation_id_var
 from kernel.metrics import service_metrics
 
@@ -236,11 +237,26 @@ class GuardedRpcConsumer(RpcConsumer):
 
 
 class GuardedRpc(Rpc):
+    """nameko's RPC entrypoint, guarded as above, and refusing text PostgreSQL cannot store
+    (NUL, lone surrogates) in any argument with a ValidationFailed naming the field: the
+    gateway checks HTTP input, this holds for every other caller too."""
     rpc_consumer = GuardedRpcConsumer()
+
+    # The HTTP-shaped arguments: their fields are named without this prefix.
+    INPUT_ARGUMENTS = ("payload", "query")
 
     def __init__(self, expected_exceptions=DomainError, **kwargs):
         # Domain errors are answers, not faults: logged as warnings, not tracebacks.
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
+
+    def check_signature(self, args, kwargs):
+        super().check_signature(args, kwargs)
+        problems = []
+        for name, value in list(enumerate(args)) + list(kwargs.items()):
+            path = () if name in self.INPUT_ARGUMENTS else (name,)
+            problems += unsafe_text(value, path)
+        if problems:
+            raise ValidationFailed("invalid input", field_details(problems))
 
 
 rpc = GuardedRpc.decorator

@@ -17,7 +17,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from kernel.config import service_dsn
 from kernel.envelope import new_envelope
-from kernel.errors import ServiceUnavailable
+from kernel.errors import ServiceUnavailable, ValidationFailed
 from kernel.logs import current_correlation_id
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,13 @@ class PostgresUnitOfWork(UnitOfWork):
                 self.connection = None
         if isinstance(exc, psycopg.OperationalError):
             raise ServiceUnavailable("database unavailable", {"reason": type(exc).__name__}) from exc
+        if isinstance(exc, psycopg.DataError):
+            # A value the database refuses (out of range, not valid for its type) came from
+            # the caller: a 400, not a 500. Schemas should have named the field first, so
+            # this net is logged to find the bound that is missing.
+            log.warning("input refused by the database: %s", exc)
+            reason = exc.diag.message_primary or str(exc).split("\n")[0]
+            raise ValidationFailed("invalid input", {"_input": [reason]}) from exc
         return False
 
     def claim_event(self, consumer, event_id):

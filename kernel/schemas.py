@@ -1,5 +1,14 @@
 """Schema helpers shared by the services' RPC surfaces."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+# PostgreSQL's integer: a larger number in a query or body would be the database's "out of
+# range" error (a 500) instead of a 400 naming the field.
+INT_MAX = 2**31 - 1
+
+
+def offset_field():
+    """The ``offset`` of a paged list query."""
+    return fields.Integer(load_default=0, validate=validate.Range(min=0, max=INT_MAX))
 
 
 def page_of(item_schema, name):

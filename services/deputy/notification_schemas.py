@@ -1,6 +1,8 @@
 """marshmallow schemas of the notification inbox (RPC surface and the gateway's OpenAPI)."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from kernel.schemas import offset_field
+
 
 class NotificationQuerySchema(Schema):
     class Meta:
@@ -8,7 +10,7 @@ class NotificationQuerySchema(Schema):
 
     unread = fields.Boolean(load_default=False, metadata={"description": "only unread notifications"})
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
 
 
 class NotificationSchema(Schema):

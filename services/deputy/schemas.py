@@ -1,7 +1,7 @@
 """marshmallow schemas of the deputy RPC surface (also the gateway's OpenAPI source)."""
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
-from kernel.schemas import page_of
+from kernel.schemas import INT_MAX, offset_field, page_of
 from services.deputy.domain import GENDERS, LEVELS, STATION_LEVELS, STATUSES
 
 PHONE = validate.Regexp(r"^1[3-9][0-9]{9}$", error="must be an 11-digit mainland mobile number")
@@ -42,7 +42,7 @@ class DeputyCreateSchema(DeputyFields):
 
 class DeputyUpdateSchema(DeputyFields):
     """PATCH: any subset of the fields; ``version`` makes the update conditional."""
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = fields.Integer(validate=validate.Range(min=1, max=INT_MAX))
 
 
 class DeputySchema(Schema):
@@ -76,7 +76,7 @@ class DeputyListQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     q = fields.String(validate=validate.Length(min=1, max=20))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
 
 
 DeputyPageSchema = page_of(DeputySchema, "DeputyPageSchema")

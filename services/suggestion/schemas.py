@@ -1,7 +1,7 @@
 """marshmallow schemas of the suggestion RPC surface (also the gateway's OpenAPI source)."""
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate, validates_schema, ValidationError
 
-from kernel.schemas import page_of
+from kernel.schemas import offset_field, page_of
 from services.deputy.demo import SUGGESTION_CATEGORIES
 from services.suggestion.domain import (ASSIGNMENT_STATUSES, REJECT_REASONS, REPLY_CATEGORIES, ROLES,
                                         SATISFACTION, STATUSES)
@@ -93,7 +93,7 @@ class SuggestionListQuerySchema(Schema):
     term = fields.Integer(validate=validate.Range(min=1, max=99))
     session = fields.Integer(validate=validate.Range(min=1, max=20))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
 
 
 class InboxQuerySchema(Schema):
@@ -104,7 +104,7 @@ class InboxQuerySchema(Schema):
     active = fields.Boolean(load_default=True, allow_none=True)
     overdue = fields.Boolean(load_default=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
 
 
 class PageQuerySchema(Schema):
@@ -113,7 +113,15 @@ class PageQuerySchema(Schema):
 
     department = fields.String(validate=validate.Length(max=40))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
+
+
+class SimilarQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50),
+                           metadata={"description": "at most this many candidates"})
 
 
 class RoutingRuleSchema(Strict):
@@ -135,19 +143,44 @@ class RoutingRuleSchema(Strict):
 RoutingRulePageSchema = page_of(RoutingRuleSchema, "RoutingRulePageSchema")
 
 
+class RuleDeletedSchema(Schema):
+    deleted = fields.Integer(metadata={"description": "the id of the deleted rule"})
+
+
 # -- responses (documentation; the service returns plain dicts) ----------------------------------------
+# Every field a route answers is listed (the document says additionalProperties: false); times
+# are ISO 8601 strings. Fields a caller's role does not get are simply absent.
+def _time(description=None, nullable=True):
+    return fields.String(allow_none=nullable, metadata={"description": description} if description else {})
+
+
 class AssignmentViewSchema(Schema):
+    """A department's assignment. Of another department's assignment a department sees
+    only department, role, status and active."""
+    id = fields.Integer()
+    suggestion_id = fields.String()
     department = fields.String()
-    role = fields.String()
+    role = fields.String(metadata={"description": "lead | co | separate"})
     status = fields.String()
     active = fields.Boolean()
-    assigned_at = fields.String()
-    due_date = fields.String()
-    latest_due_date = fields.String()
+    assigned_at = _time(nullable=False)
+    due_date = fields.String(metadata={"description": "ISO date"})
+    latest_due_date = fields.String(metadata={"description": "ISO date: no extension goes past it"})
+    acknowledged_at = _time()
+    returned_at = _time()
+    return_reason = fields.String(allow_none=True)
     extension_status = fields.String(allow_none=True)
+    extension_due_date = fields.String(allow_none=True, metadata={"description": "ISO date"})
+    extension_reason = fields.String(allow_none=True)
+    view_content = fields.String(allow_none=True, metadata={"description": "a co-handler's written views"})
+    view_sent_at = _time()
     reply_category = fields.String(allow_none=True)
     reply_content = fields.String(allow_none=True)
+    replied_at = _time()
     followup_content = fields.String(allow_none=True)
+    followed_up_at = _time()
+    due_soon_notified_at = _time()
+    overdue_notified_at = _time()
 
 
 class TimelineEntrySchema(Schema):
@@ -157,10 +190,23 @@ class TimelineEntrySchema(Schema):
     actor = fields.Dict()
     department = fields.String(allow_none=True)
     details = fields.Dict()
+    event_id = fields.String(allow_none=True)
     occurred_at = fields.String()
 
 
+class PublicReplySchema(Schema):
+    department = fields.String()
+    role = fields.String()
+    reply_category = fields.String(allow_none=True)
+    reply_content = fields.String(allow_none=True)
+    replied_at = _time()
+    followup_content = fields.String(allow_none=True)
+
+
 class SuggestionViewSchema(Schema):
+    """Staff and the suggestion's deputies see it whole; a department the same with only its
+    own assignments in full; the public (``public: true``) the handling result only:
+    id, number, title, category, status, term, session, departments, replies, submitted_at."""
     id = fields.String()
     number = fields.String(metadata={"example": "19-3-012"})
     title = fields.String()
@@ -170,14 +216,31 @@ class SuggestionViewSchema(Schema):
     term = fields.Integer()
     session = fields.Integer(allow_none=True)
     lead_deputy = fields.String()
-    deputies = fields.List(fields.Dict())
+    deputy_codes = fields.List(fields.String(), metadata={"description": "the lead deputy first, then co-signers"})
+    deputies = fields.List(fields.Dict(), metadata={"description": "[{code, role, via}]"})
+    filed_by = fields.Dict(metadata={"description": "who filed it (a deputy, or staff on their behalf)"})
     departments = fields.List(fields.String())
     assignments = fields.List(fields.Nested(AssignmentViewSchema))
+    difficult = fields.Boolean()
+    key_supervision = fields.Boolean(metadata={"description": "重点督办"})
     reject_reason = fields.String(allow_none=True)
+    reject_note = fields.String(allow_none=True)
     merged_into = fields.String(allow_none=True)
+    awaiting_reassignment = fields.Boolean()
+    rehandling_round = fields.Integer()
     satisfaction = fields.String(allow_none=True)
-    submitted_at = fields.String()
-    timeline = fields.List(fields.Nested(TimelineEntrySchema))
+    evaluation_comment = fields.String(allow_none=True)
+    submitted_at = _time(nullable=False)
+    updated_at = _time(nullable=False)
+    accepted_at = _time()
+    assigned_at = _time()
+    replied_at = _time()
+    evaluated_at = _time()
+    closed_at = _time()
+    version = fields.Integer()
+    timeline = fields.List(fields.Nested(TimelineEntrySchema), metadata={"description": "one suggestion only"})
+    public = fields.Boolean(metadata={"description": "true: the public view (handling result only)"})
+    replies = fields.List(fields.Nested(PublicReplySchema), metadata={"description": "public view: the replies"})
 
 
 SuggestionPageSchema = page_of(SuggestionViewSchema, "SuggestionPageSchema")
@@ -188,6 +251,7 @@ class SimilarSchema(Schema):
     number = fields.String()
     title = fields.String()
     status = fields.String()
+    lead_deputy = fields.String()
     score = fields.Float()
 
 
@@ -220,6 +284,7 @@ class InboxItemSchema(AssignmentViewSchema):
     title = fields.String()
     category = fields.String()
     suggestion_status = fields.String()
+    lead_deputy = fields.String()
     overdue = fields.Boolean()
 
 
@@ -232,6 +297,7 @@ class OverdueItemSchema(Schema):
     title = fields.String()
     department = fields.String()
     role = fields.String()
+    status = fields.String()
     due_date = fields.String()
     days_overdue = fields.Integer()
     escalated_at = fields.String(allow_none=True)

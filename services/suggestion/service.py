@@ -19,8 +19,8 @@ from services.suggestion.handlers import SuggestionSettings
 from services.suggestion.repository import REPOSITORIES
 from services.suggestion.schemas import (AssignSchema, ContentSchema, EvaluationSchema, ExtensionDecisionSchema,
                                          ExtensionRequestSchema, InboxQuerySchema, PageQuerySchema, ReasonSchema,
-                                         ReplySchema, ReviewSchema, RoutingRuleSchema, SuggestionCreateSchema,
-                                         SuggestionListQuerySchema, WithdrawSchema)
+                                         ReplySchema, ReviewSchema, RoutingRuleSchema, SimilarQuerySchema,
+                                         SuggestionCreateSchema, SuggestionListQuerySchema, WithdrawSchema)
 from services.suggestion.stats import SuggestionStatistics
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,8 @@ class SuggestionService(SuggestionStatistics, deputy_directory.DeputyDirectoryKe
 
     @rpc
     def similar(self, actor, suggestion_id, limit=10):
-        items = handlers.similar(suggestion_id, actor, self.db(readonly=True), self.settings, int(limit))
+        limit = load(SimilarQuerySchema(), {"limit": limit})["limit"]
+        items = handlers.similar(suggestion_id, actor, self.db(readonly=True), self.settings, limit)
         return {"items": items, "total": len(items)}
 
     @rpc

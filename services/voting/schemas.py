@@ -1,6 +1,7 @@
 """marshmallow schemas of the voting RPC surface (also the gateway's OpenAPI source)."""
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from kernel.schemas import offset_field
 from services.voting.domain import CHOICES, ITEM_KINDS, MEETING_KINDS, MODES
 
 DEPUTY_CODE = validate.Regexp(r"^[A-Z][0-9]{3,8}$", error="a deputy code like D0001")
@@ -29,7 +30,7 @@ class MeetingListQuerySchema(Schema):
         unknown = EXCLUDE
 
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
 
 
 class PresenceSchema(Schema):
@@ -130,6 +131,9 @@ class ResultSchema(Schema):
     manual = fields.Boolean()
     digest = fields.String(allow_none=True, metadata={"description": "Merkle root of the ballot box (a secret "
                                                                       "item's: of its sealed, counted ballots)"})
+    ballots = fields.Integer(allow_none=True, metadata={"description": "ballots in the box: a named item's log "
+                                                                       "(changed votes included); a sealed box's "
+                                                                       "counted ballots"})
     candidates = fields.List(fields.Nested(CandidateResultSchema))
 
 
@@ -149,6 +153,8 @@ class ItemSchema(Schema):
     threshold = fields.Integer(allow_none=True)
     digest = fields.String(allow_none=True)
     result = fields.Dict(allow_none=True)
+    opened_at = fields.String(allow_none=True)
+    closed_at = fields.String(allow_none=True)
 
 
 class MeetingSchema(Schema):
@@ -173,6 +179,7 @@ class PresenceResultSchema(Schema):
     meeting_id = fields.Integer()
     deputy_id = fields.String()
     name = fields.String()
+    role = fields.String(metadata={"description": "member | observer"})
     signed_in = fields.Boolean()
     changed = fields.Boolean()
     by = fields.String(allow_none=True, metadata={"description": "staff username when on the member's behalf"})
@@ -189,6 +196,27 @@ class AttendanceSchema(Schema):
     observers = fields.List(fields.Dict())
 
 
+class ItemOpenedSchema(Schema):
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    mode = fields.String()
+    merged = fields.Boolean()
+    expected = fields.Integer(metadata={"description": "应到 N: the membership snapshot taken now"})
+    present = fields.Integer()
+    threshold = fields.Integer()
+    candidates = fields.List(fields.Dict())
+    status = fields.String(metadata={"example": "open"})
+
+
+class TallyEnteredSchema(Schema):
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
+    status = fields.String()
+    provisional = fields.Dict(metadata={"description": "the result these counts give at close"})
+
+
 class ReceiptSchema(Schema):
     meeting_id = fields.Integer()
     item_id = fields.Integer()
@@ -197,30 +225,48 @@ class ReceiptSchema(Schema):
     token = fields.String(metadata={"description": "your pseudonym on this item (your code on named items)"})
     choice = fields.Raw()
     nonce = fields.String()
+    stored_choice = fields.String(metadata={"description": "the choice as it is written in the ballot's leaf"})
 
 
 class InclusionSchema(Schema):
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
     receipt = fields.String()
     ballot_id = fields.Integer(metadata={"description": "arrival number; named items only"})
     included = fields.Boolean()
     status = fields.String()
-    digest = fields.String()
-    proof = fields.List(fields.Dict(), metadata={"description": "[{side: left|right, hash}] up to the digest"})
+    digest = fields.String(metadata={"description": "after close"})
+    proof = fields.List(fields.Dict(), metadata={"description": "after close: [{side: left|right, hash}] up to "
+                                                                "the digest"})
+    index = fields.Integer(metadata={"description": "after close: the leaf's position"})
+    leaves = fields.Integer(metadata={"description": "after close: leaves in the box"})
     verified = fields.Boolean()
 
 
 class AuditSchema(Schema):
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
+    title = fields.String()
+    kind = fields.String()
+    mode = fields.String()
+    merged = fields.Boolean()
+    per_candidate = fields.Boolean()
+    candidates = fields.List(fields.Dict())
     digest = fields.String()
     hash_algorithm = fields.String()
     sealed = fields.Boolean(metadata={"description": "a secret item's sealed box: one counted ballot per pseudonym, "
                                                      "in token order, no arrival number; no checkpoints"})
     leaf_format = fields.String()
     node_format = fields.String()
+    empty_format = fields.String(metadata={"description": "the leaf of an empty ballot box"})
     expected = fields.Integer()
     threshold = fields.Integer()
     ballots = fields.List(fields.Dict(), metadata={"description": "named items: [{seq, token, choice, nonce, "
                                                                   "leaf_hash}] in arrival order; sealed: "
                                                                   "[{token, choice, nonce, leaf_hash}] by token"})
+    checkpoints = fields.List(fields.Dict(), metadata={"description": "interim Merkle roots taken while open "
+                                                                      "(named items only)"})
+    manual_tally = fields.Dict(allow_none=True)
     result = fields.Dict()
 
 

@@ -1,7 +1,7 @@
 """RPC/HTTP surface of the webhooks service."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from kernel.schemas import page_of
+from kernel.schemas import offset_field, page_of
 from services.webhooks.domain import STATUSES
 from services.webhooks.targets import MAX_URL_LENGTH
 
@@ -37,6 +37,15 @@ class WebhookCreatedSchema(WebhookSchema):
 WebhookListSchema = page_of(WebhookSchema, "WebhookListSchema")
 
 
+class WebhookDeletedSchema(Schema):
+    deleted = fields.String(metadata={"description": "the id of the removed webhook"})
+
+
+class ReplayedSchema(Schema):
+    id = fields.String(metadata={"description": "the delivery"})
+    status = fields.String(metadata={"example": "pending"})
+
+
 class DeliveryQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -45,7 +54,7 @@ class DeliveryQuerySchema(Schema):
     webhook = fields.String(validate=validate.Length(max=64))
     event_type = fields.String(validate=EVENT_TYPE)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = offset_field()
 
 
 ERROR_DESCRIPTION = ("short error class: timeout, connection_refused, connection_error, dns_failure, tls_error, "
