@@ -16,13 +16,22 @@ import requests
 
 from kernel.bootstrap import bootstrap, load_demo
 from tests.support.instances import PrivatePostgres, PrivateRabbit
-from tests.support.platform import PROCESSES, Client, PlatformProcesses, eventually
+from tests.support.platform import PROCESSES, Client, PlatformProcesses, eventually, free_port
 
-# Ports of our own, so that nothing else using the instances' defaults is disturbed.
-# Overridable so that two test runs on one machine (different TEST_DATABASE) can each have their own.
-RABBIT_PORT = int(os.environ.get("RELIABILITY_RABBIT_PORT", 5683))
-RABBIT_DIST_PORT = int(os.environ.get("RELIABILITY_RABBIT_DIST_PORT", 25683))
-PG_PORT = int(os.environ.get("RELIABILITY_PG_PORT", 5443))
+# Ports of our own: free ones picked per run (so that test runs side by side on one machine
+# never share an instance), or fixed through the environment.
+def _ports(*names):
+    chosen = []
+    for name in names:
+        port = int(os.environ.get(name) or 0)
+        while not port or port in chosen:
+            port = free_port()
+        chosen.append(port)
+    return chosen
+
+
+RABBIT_PORT, RABBIT_DIST_PORT, PG_PORT = _ports(
+    "RELIABILITY_RABBIT_PORT", "RELIABILITY_RABBIT_DIST_PORT", "RELIABILITY_PG_PORT")
 DATABASE = "renda"
 DEMO_DEPUTIES = 693
 
@@ -118,6 +127,12 @@ class Launched(PlatformProcesses):
         """No process died (nameko kills a container on an unexpected worker error)."""
         dead = {name: proc.returncode for name, proc in self.procs.items() if proc.poll() is not None}
         assert not dead, f"processes exited: {dead} (logs in {self.log_dir})"
+
+    def consumed(self, name, event_type, outcome="ok"):
+        """How many ``event_type`` events process ``name`` has handled (its /metrics)."""
+        text = requests.get(f"http://127.0.0.1:{self.ports[name]}/metrics", timeout=10).text
+        line = f'{name}_events_consumed_total{{event_type="{event_type}",outcome="{outcome}"}} '
+        return next((float(row[len(line):]) for row in text.splitlines() if row.startswith(line)), 0.0)
 
     def wait_exit(self, name, timeout=20):
         """The exit code of process ``name`` (which is expected to end by itself)."""
