@@ -55,6 +55,11 @@ class Stack:
         with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5) as conn:
             return conn.execute(statement, params).fetchall()
 
+    def execute(self, statement, params=None):
+        """A statement that returns no rows (DDL, settings)."""
+        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(statement, params)
+
     def scalar(self, statement, params=None):
         return self.query(statement, params)[0][0]
 
@@ -122,6 +127,14 @@ class Launched(PlatformProcesses):
     def wait_healthy(self, timeout=30):
         eventually(lambda: requests.get(self.gateway_url + "/health", timeout=5).status_code == 200,
                    timeout=timeout, what=f"platform /health 200 (logs in {self.log_dir})")
+
+    def wait_ready_for(self, names, timeout=30):
+        """Until the gateway's /health no longer names any of ``names`` unavailable (a
+        platform launched without some services never reaches /health 200)."""
+        def ready():
+            unavailable = requests.get(self.gateway_url + "/health", timeout=5).json()["unavailable"]
+            return not set(names) & set(unavailable)
+        eventually(ready, timeout=timeout, what=f"{names} ready in /health (logs in {self.log_dir})")
 
     def assert_all_running(self):
         """No process died (nameko kills a container on an unexpected worker error)."""

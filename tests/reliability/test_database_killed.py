@@ -21,8 +21,9 @@ KILL_AFTER = 100  # answers received before the database is killed
 
 def test_database_killed_during_writes_applies_every_2xx_once(stack, launch):
     deadline = float(stack.config["RPC_DEADLINE_SECONDS"])
-    platform = launch(["gateway", "deputy", "suggestion", "voting"])
-    platform.wait_healthy()
+    names = ("gateway", "deputy", "suggestion", "voting")
+    platform = launch(names)
+    platform.wait_ready_for(names)
     token = platform.client().token("staff")
     url = platform.gateway_url + "/api/v1/deputies"
     counter = iter(range(WRITES))
@@ -116,5 +117,5 @@ def test_database_killed_during_writes_applies_every_2xx_once(stack, launch):
         applied = eventually(all_applied, timeout=90, what=f"all {len(expected)} deputies in the {service} read model")
         assert set(applied.values()) == {1}, collections.Counter(applied.values())
     eventually(lambda: stack.unpublished() == 0, timeout=30, what="the outbox to drain")
-    platform.wait_healthy(timeout=60)
+    platform.wait_ready_for(names, timeout=60)
     platform.assert_all_running()
