@@ -76,6 +76,19 @@ class Stack:
         connection = pika.BlockingConnection(pika.URLParameters(self.amqp_uri))
         return connection, connection.channel()
 
+    def event_backlog(self, services):
+        """{queue: messages (ready + unacked)} of the event queues of ``services`` that are
+        not empty, dead-letter queues aside (kernel.bootstrap names them
+        ``evt-<source>-<type>--<service>.<method>``)."""
+        backlog = {}
+        for line in self.rabbit.ctl("list_queues", "name", "messages").splitlines():
+            name, _, count = line.rpartition("\t")
+            consumer = name.partition("--")[2]
+            if (name.startswith("evt-") and not name.endswith(".dlq") and count.isdigit() and int(count)
+                    and consumer.partition(".")[0] in services):
+                backlog[name] = int(count)
+        return backlog
+
     def queue_depth(self, queue):
         connection, channel = self.channel()
         try:
@@ -105,16 +118,21 @@ def stack(config, private_rabbit, private_postgres):
     stack = Stack(config, private_rabbit, private_postgres)
     bootstrap(stack.config, demo=False)
     load_demo(stack.config)
-    # Deliver the demo's events once, so every test starts from an empty outbox and full
-    # read models (a relay started with OUTBOX_FAULT would otherwise crash on them).
-    processes = PlatformProcesses(stack.env, tempfile.mkdtemp(prefix="renda-rel-drain-"),
-                                  names=("deputy", "suggestion", "voting"))
+    # Deliver the demo's events once, so every test starts from empty outboxes, full read
+    # models and no backlog (a relay started with OUTBOX_FAULT would otherwise crash on the
+    # events, and a backlog handled during a test competes with its requests for workers).
+    drained = ("deputy", "suggestion", "voting")
+    processes = PlatformProcesses(stack.env, tempfile.mkdtemp(prefix="renda-rel-drain-"), names=drained)
     try:
         processes.start_all()
-        eventually(lambda: stack.unpublished() == 0, timeout=60, what="the demo outbox to drain")
+        for service in drained:
+            eventually(lambda: stack.scalar(f"SELECT count(*) FROM {service}.outbox WHERE published_at IS NULL") == 0,
+                       timeout=120, what=f"the demo {service} outbox to drain")
         for service in ("suggestion", "voting"):
             eventually(lambda: stack.scalar(f"SELECT count(*) FROM {service}.deputy_directory") == DEMO_DEPUTIES,
                        timeout=60, what=f"the demo deputies in the {service} read model")
+        eventually(lambda: not stack.event_backlog(drained), timeout=180,
+                   what=f"the demo events handled by {drained}")
     finally:
         processes.stop_all()
     return stack
