@@ -102,7 +102,9 @@ class OutboxRelay(DependencyProvider):
             "WHERE published_at IS NULL ORDER BY id LIMIT %s", (BATCH_SIZE,)).fetchall()
         if not rows:
             return 0
-        if os.environ.get("OUTBOX_FAULT") == "crash_before_publish":
+        # Test-only crash points (tests/reliability/test_outbox_crash.py); unset in production.
+        fault = os.environ.get("OUTBOX_FAULT")
+        if fault == "crash_before_publish":
             log.error("OUTBOX_FAULT=crash_before_publish: exiting before publishing %d rows", len(rows))
             os._exit(17)
         sent = []
@@ -118,6 +120,10 @@ class OutboxRelay(DependencyProvider):
                     headers={"nameko.correlation_id": payload.get("correlation_id") or payload["event_id"],
                              "event_type": event_type, "producer": payload.get("producer")},
                 )  # returns after the broker's confirm (confirm_publish)
+                if fault == "crash_after_publish":
+                    log.error("OUTBOX_FAULT=crash_after_publish: exiting after the confirm of row %d, "
+                              "before marking it sent", row_id)
+                    os._exit(18)
                 sent.append(row_id)
                 self.metrics.events_published.labels(event_type).inc()
                 self.metrics.outbox_delay.observe(

@@ -35,7 +35,7 @@ class ServiceClient(HeaderEncoder):
                 {"args": (), "kwargs": kwargs}, exchange=self.provider.exchange,
                 routing_key=f"{service}.{method}", reply_to=self.reply_listener.routing_key,
                 correlation_id=correlation_id, extra_headers=self.get_message_headers(self.worker_ctx),
-                expiration=max(1, int(deadline * 1000)))
+                expiration=max(0.001, deadline))  # kombu takes seconds (it sends milliseconds)
         except CONNECTION_ERRORS as exc:  # the request could not be published: broker down
             self.reply_listener._reply_events.pop(correlation_id, None)
             raise ServiceUnavailable("message broker unavailable", {"service": service}) from exc

@@ -8,7 +8,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 def cluster_rpc(platform, config):
     """``cluster_rpc.suggestion.directory_entry("D0001")`` from the test process (the root
     conftest has monkey-patched eventlet). Calls time out instead of hanging."""
-    proxy = ClusterRpcProxy({"AMQP_URI": config["AMQP_URI"]}, timeout=5)
+    proxy = ClusterRpcProxy({"AMQP_URI": config["AMQP_URI"]}, timeout=15)
     yield proxy.start()
     proxy.stop()
 

@@ -170,7 +170,7 @@ def test_forwarding_subscriber_acks_only_after_the_target_took_it(prepared, brok
         assert proc.returncode == 0, err
         assert len(server.requests) == 3  # two failures, then success
         assert all(json.loads(r.body) == envelope for r in server.requests)
-    eventually(lambda: broker.message_count("department.edu") == 0, 5, "the event acked")
+    eventually(lambda: broker.message_count("department.edu") == 0, 20, "the event acked")
 
 
 def test_a_message_that_is_not_an_envelope_goes_to_the_departments_dead_letter_queue(prepared, broker, empty_queues):

@@ -11,7 +11,7 @@ from nameko.runners import ServiceRunner
 from gateway.auth import issue_token
 from gateway.service import GatewayService
 from services.deputy.service import DeputyService
-from tests.support.platform import free_port, new_deputy_payload
+from tests.support.platform import deadline_slack, free_port, new_deputy_payload
 
 MAX_REQUEST_BYTES = 1000
 
@@ -194,11 +194,11 @@ def test_deputy_service_down_is_504_within_the_deadline(start_service, demo_load
     delete_rpc_queue(amqp_uri, "deputy")
     started = time.perf_counter()
     error_of(requests.get(f"{url}/api/v1/deputies", timeout=10), 504, "DEADLINE_EXCEEDED")
-    assert 0.45 <= time.perf_counter() - started < 2.0
+    assert 0.45 <= time.perf_counter() - started < deadline_slack(0.5)  # ended by the deadline
 
     assert declare_rpc_queue(amqp_uri, "deputy") == 0  # stopped: its queue is there, nobody consumes
     started = time.perf_counter()
     error = error_of(requests.get(f"{url}/api/v1/deputies", timeout=10), 504, "DEADLINE_EXCEEDED")
     elapsed = time.perf_counter() - started
-    assert 0.45 <= elapsed < 2.0, f"answered after {elapsed:.2f}s"
+    assert 0.45 <= elapsed < deadline_slack(0.5), f"answered after {elapsed:.2f}s"
     assert error["details"] == {"service": "deputy", "deadline_seconds": 0.5}

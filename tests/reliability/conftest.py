@@ -16,13 +16,22 @@ import requests
 
 from kernel.bootstrap import bootstrap, load_demo
 from tests.support.instances import PrivatePostgres, PrivateRabbit
-from tests.support.platform import PROCESSES, Client, PlatformProcesses, eventually
+from tests.support.platform import PROCESSES, Client, PlatformProcesses, eventually, free_port
 
-# Ports of our own, so that nothing else using the instances' defaults is disturbed.
-# Overridable so that two test runs on one machine (different TEST_DATABASE) can each have their own.
-RABBIT_PORT = int(os.environ.get("RELIABILITY_RABBIT_PORT", 5683))
-RABBIT_DIST_PORT = int(os.environ.get("RELIABILITY_RABBIT_DIST_PORT", 25683))
-PG_PORT = int(os.environ.get("RELIABILITY_PG_PORT", 5443))
+# Ports of our own: free ones picked per run (so that test runs side by side on one machine
+# never share an instance), or fixed through the environment.
+def _ports(*names):
+    chosen = []
+    for name in names:
+        port = int(os.environ.get(name) or 0)
+        while not port or port in chosen:
+            port = free_port()
+        chosen.append(port)
+    return chosen
+
+
+RABBIT_PORT, RABBIT_DIST_PORT, PG_PORT = _ports(
+    "RELIABILITY_RABBIT_PORT", "RELIABILITY_RABBIT_DIST_PORT", "RELIABILITY_PG_PORT")
 DATABASE = "renda"
 DEMO_DEPUTIES = 693
 
@@ -46,6 +55,11 @@ class Stack:
         with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5) as conn:
             return conn.execute(statement, params).fetchall()
 
+    def execute(self, statement, params=None):
+        """A statement that returns no rows (DDL, settings)."""
+        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(statement, params)
+
     def scalar(self, statement, params=None):
         return self.query(statement, params)[0][0]
 
@@ -61,6 +75,19 @@ class Stack:
     def channel(self):
         connection = pika.BlockingConnection(pika.URLParameters(self.amqp_uri))
         return connection, connection.channel()
+
+    def event_backlog(self, services):
+        """{queue: messages (ready + unacked)} of the event queues of ``services`` that are
+        not empty, dead-letter queues aside (kernel.bootstrap names them
+        ``evt-<source>-<type>--<service>.<method>``)."""
+        backlog = {}
+        for line in self.rabbit.ctl("list_queues", "name", "messages").splitlines():
+            name, _, count = line.rpartition("\t")
+            consumer = name.partition("--")[2]
+            if (name.startswith("evt-") and not name.endswith(".dlq") and count.isdigit() and int(count)
+                    and consumer.partition(".")[0] in services):
+                backlog[name] = int(count)
+        return backlog
 
     def queue_depth(self, queue):
         connection, channel = self.channel()
@@ -91,16 +118,21 @@ def stack(config, private_rabbit, private_postgres):
     stack = Stack(config, private_rabbit, private_postgres)
     bootstrap(stack.config, demo=False)
     load_demo(stack.config)
-    # Deliver the demo's events once, so every test starts from an empty outbox and full
-    # read models (a relay started with OUTBOX_FAULT would otherwise crash on them).
-    processes = PlatformProcesses(stack.env, tempfile.mkdtemp(prefix="renda-rel-drain-"),
-                                  names=("deputy", "suggestion", "voting"))
+    # Deliver the demo's events once, so every test starts from empty outboxes, full read
+    # models and no backlog (a relay started with OUTBOX_FAULT would otherwise crash on the
+    # events, and a backlog handled during a test competes with its requests for workers).
+    drained = ("deputy", "suggestion", "voting")
+    processes = PlatformProcesses(stack.env, tempfile.mkdtemp(prefix="renda-rel-drain-"), names=drained)
     try:
         processes.start_all()
-        eventually(lambda: stack.unpublished() == 0, timeout=60, what="the demo outbox to drain")
+        for service in drained:
+            eventually(lambda: stack.scalar(f"SELECT count(*) FROM {service}.outbox WHERE published_at IS NULL") == 0,
+                       timeout=120, what=f"the demo {service} outbox to drain")
         for service in ("suggestion", "voting"):
             eventually(lambda: stack.scalar(f"SELECT count(*) FROM {service}.deputy_directory") == DEMO_DEPUTIES,
                        timeout=60, what=f"the demo deputies in the {service} read model")
+        eventually(lambda: not stack.event_backlog(drained), timeout=180,
+                   what=f"the demo events handled by {drained}")
     finally:
         processes.stop_all()
     return stack
@@ -114,10 +146,24 @@ class Launched(PlatformProcesses):
         eventually(lambda: requests.get(self.gateway_url + "/health", timeout=5).status_code == 200,
                    timeout=timeout, what=f"platform /health 200 (logs in {self.log_dir})")
 
+    def wait_ready_for(self, names, timeout=30):
+        """Until the gateway's /health no longer names any of ``names`` unavailable (a
+        platform launched without some services never reaches /health 200)."""
+        def ready():
+            unavailable = requests.get(self.gateway_url + "/health", timeout=5).json()["unavailable"]
+            return not set(names) & set(unavailable)
+        eventually(ready, timeout=timeout, what=f"{names} ready in /health (logs in {self.log_dir})")
+
     def assert_all_running(self):
         """No process died (nameko kills a container on an unexpected worker error)."""
         dead = {name: proc.returncode for name, proc in self.procs.items() if proc.poll() is not None}
         assert not dead, f"processes exited: {dead} (logs in {self.log_dir})"
+
+    def consumed(self, name, event_type, outcome="ok"):
+        """How many ``event_type`` events process ``name`` has handled (its /metrics)."""
+        text = requests.get(f"http://127.0.0.1:{self.ports[name]}/metrics", timeout=10).text
+        line = f'{name}_events_consumed_total{{event_type="{event_type}",outcome="{outcome}"}} '
+        return next((float(row[len(line):]) for row in text.splitlines() if row.startswith(line)), 0.0)
 
     def wait_exit(self, name, timeout=20):
         """The exit code of process ``name`` (which is expected to end by itself)."""

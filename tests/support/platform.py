@@ -51,6 +51,13 @@ def eventually(check, timeout=10.0, what="condition"):
                          (f" (last error: {last_error!r})" if last_error else ""))
 
 
+def deadline_slack(deadline):
+    """The most a deadline-bound answer may take in a test: generous, since other work shares
+    the machine. It proves the answer came from the deadline and not from the client's own
+    timeout (30 s in these tests); how fast it comes is measured in bench/, not here."""
+    return 2 * deadline + 5.0
+
+
 def rabbitmqctl(*args):
     return subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, text=True, timeout=60)
 

@@ -1,4 +1,6 @@
-"""kernel.deputy_directory: the idempotent read-model handler."""
+"""kernel.deputy_directory: the idempotent read-model handler, with the in-memory unit of
+work. Each rule is checked on real PostgreSQL too, by the test of the same name plus
+``_on_postgres`` in tests/integration/test_unit_of_work_on_postgres.py."""
 from kernel import deputy_directory
 from kernel.envelope import new_envelope
 from kernel.testing import FakeUnitOfWork
@@ -61,3 +63,12 @@ def test_newer_event_applies_and_size_counts_deputies():
     assert entry["name"] == "王建国" and entry["version"] == 2 and entry["applied_count"] == 2
     assert deputy_directory.size(uow) == 1
     assert deputy_directory.lookup("D0404", uow) is None
+
+
+def test_older_version_never_moves_the_row_back():
+    uow = make_uow()
+    deputy_directory.apply_deputy_event(event(version=3, name="新名字"), "c", uow)
+    assert deputy_directory.apply_deputy_event(event("deputy_updated", version=2, name="旧名字"), "c", uow)
+    assert deputy_directory.apply_deputy_event(event("deputy_updated", version=3, name="同版本"), "c", uow)
+    entry = deputy_directory.lookup("D0001", uow)
+    assert (entry["name"], entry["version"], entry["applied_count"]) == ("新名字", 3, 1)

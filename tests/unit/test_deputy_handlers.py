@@ -1,4 +1,6 @@
-"""services.deputy.handlers: the use cases, with an in-memory unit of work."""
+"""services.deputy.handlers: the use cases, with an in-memory unit of work. The Idempotency-Key
+rule is checked on PostgreSQL too: tests/integration/test_unit_of_work_on_postgres.py, same
+name plus ``_on_postgres``."""
 import copy
 
 import pytest

@@ -1,5 +1,6 @@
 """services.deputy.notifications: texts, recipients, e-mail policy and the inbox use cases,
-with an in-memory unit of work."""
+with an in-memory unit of work. The once-per-event rule is checked on PostgreSQL too:
+tests/integration/test_unit_of_work_on_postgres.py, same name plus ``_on_postgres``."""
 import uuid
 
 import pytest

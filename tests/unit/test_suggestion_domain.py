@@ -1,5 +1,6 @@
 """services.suggestion: the state machine, due-date rules, numbering and routing (pure), and
-the use cases with an in-memory unit of work (kernel.testing.FakeUnitOfWork)."""
+the use cases with an in-memory unit of work (kernel.testing.FakeUnitOfWork). The idempotent
+filing is checked on PostgreSQL too: tests/integration/test_unit_of_work_on_postgres.py."""
 import copy
 import datetime
 
