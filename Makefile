@@ -6,13 +6,14 @@
 #   make test                     all tests (pytest.ini: testpaths = tests)
 #   make test PYTEST_ARGS="tests/unit -x -k budget"
 #   make bench [BENCH_ARGS=...]
+#   make api-types                regenerate web/src/api/schema.d.ts from the OpenAPI document
 #   make clean                    drop the install stamp and __pycache__ dirs
 
 PYTHON      := .venv/bin/python
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: all run test bench setup clean
+.PHONY: all run test bench setup clean api-types
 
 all: test
 
@@ -23,11 +24,14 @@ run:
 	bash scripts/run.sh
 
 test:
-	bash scripts/setup.sh && $(PYTHON) -m pytest $(PYTEST_ARGS)
+	bash scripts/setup.sh && bash scripts/web-check.sh && $(PYTHON) -m pytest $(PYTEST_ARGS)
+
+api-types:
+	$(PYTHON) -m tools.export_openapi web/build/openapi.json && cd web && npm run --silent gen:api
 
 bench:
 	bash scripts/setup.sh && $(PYTHON) -m bench $(BENCH_ARGS)
 
 clean:
-	rm -f .venv/.requirements.lock.sha256
+	rm -f .venv/.requirements.lock.sha256 web/node_modules/.renda-build.sha256
 	find . -path ./.venv -prune -o -path ./.git -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
