@@ -158,6 +158,15 @@ def jwt_secret(env):
     return json.loads(done.stdout)
 
 
+def give_accounts(admin_url, codes):
+    """The gateway checks every token against its account: the new members get accounts
+    (no usable password; token version 0) in the gateway's schema."""
+    with psycopg.connect(admin_url, autocommit=True) as conn, conn.cursor() as cursor:
+        cursor.executemany("INSERT INTO gateway.accounts (username, password_hash, role, subject) "
+                           "VALUES (%s, '!', 'deputy', %s) ON CONFLICT (username) DO NOTHING",
+                           [(code, code) for code in codes])
+
+
 def mint(secret, username, role, subject, ttl=3600):
     from gateway.auth import issue_token  # the gateway's own token format
     return issue_token({"username": username, "role": role, "subject": subject}, secret, ttl)
@@ -333,6 +342,7 @@ def run(urls, env, baselines, members=3000, threads=2, connections=16, admin_url
     if response.status_code != 201:
         raise RuntimeError(f"add item: {response.status_code} {response.text[:500]}")
     item_id = response.json()["id"]
+    give_accounts(admin_url, codes)
     tokens = {code: mint(secret, code, "deputy", code) for code in codes}
 
     live = LiveListener(f"{gateway}/api/v1/meetings/{meeting_id}/live")

@@ -2,6 +2,7 @@
 from kernel.errors import Conflict
 
 ACCOUNT_COLUMNS = ("username", "password_hash", "role", "subject", "display_name", "active")
+READ_COLUMNS = ACCOUNT_COLUMNS + ("token_version",)
 
 
 class AccountRepository:
@@ -9,10 +10,10 @@ class AccountRepository:
         self.cursor = cursor
 
     def get(self, username):
-        self.cursor.execute("SELECT " + ", ".join(ACCOUNT_COLUMNS) + " FROM accounts WHERE username = %s",
+        self.cursor.execute("SELECT " + ", ".join(READ_COLUMNS) + " FROM accounts WHERE username = %s",
                             (username,))
         row = self.cursor.fetchone()
-        return dict(zip(ACCOUNT_COLUMNS, row)) if row else None
+        return dict(zip(READ_COLUMNS, row)) if row else None
 
     def add_many(self, accounts):
         self.cursor.executemany(
@@ -20,22 +21,101 @@ class AccountRepository:
             "ON CONFLICT (username) DO NOTHING",
             [tuple(a[c] for c in ACCOUNT_COLUMNS) for a in accounts])
 
-    def set_deputy_password(self, code, display_name, password_hash):
-        """Create the deputy's account, or give it a new password and re-activate it. False if
-        the username belongs to an account that is not this deputy's."""
+    def set_deputy_password(self, code, display_name, password_hash, deputy_version):
+        """Create the deputy's account, or give it a new password (revoking its tokens) and
+        re-activate it. False if the username belongs to an account that is not this deputy's."""
         self.cursor.execute(
-            "INSERT INTO accounts (username, password_hash, role, subject, display_name, active) "
-            "VALUES (%s, %s, 'deputy', %s, %s, true) ON CONFLICT (username) DO UPDATE SET "
-            "password_hash = EXCLUDED.password_hash, display_name = EXCLUDED.display_name, active = true "
+            "INSERT INTO accounts (username, password_hash, role, subject, display_name, active, subject_version) "
+            "VALUES (%s, %s, 'deputy', %s, %s, true, %s) ON CONFLICT (username) DO UPDATE SET "
+            "password_hash = EXCLUDED.password_hash, display_name = EXCLUDED.display_name, active = true, "
+            "token_version = accounts.token_version + 1, "
+            "subject_version = GREATEST(accounts.subject_version, EXCLUDED.subject_version) "
             "WHERE accounts.role = 'deputy' AND accounts.subject = EXCLUDED.subject RETURNING username",
-            (code, password_hash, code, display_name))
+            (code, password_hash, code, display_name, deputy_version))
         return self.cursor.fetchone() is not None
 
     def set_password(self, username, password_hash):
-        self.cursor.execute("UPDATE accounts SET password_hash = %s WHERE username = %s", (password_hash, username))
+        """A new password revokes every token issued with the old one."""
+        self.cursor.execute("UPDATE accounts SET password_hash = %s, token_version = token_version + 1 "
+                            "WHERE username = %s", (password_hash, username))
+
+    def follow_deputy_status(self, code, active, deputy_version):
+        """The deputy's account follows the deputy's status (a deactivation revokes its
+        tokens); an event older than the one last followed changes nothing."""
+        self.cursor.execute(
+            "UPDATE accounts SET active = %(active)s, subject_version = %(version)s, "
+            "token_version = token_version + CASE WHEN active AND NOT %(active)s THEN 1 ELSE 0 END "
+            "WHERE role = 'deputy' AND subject = %(code)s "
+            "AND (subject_version IS NULL OR subject_version < %(version)s)",
+            {"active": active, "version": deputy_version, "code": code})
+        return self.cursor.rowcount
 
 
-REPOSITORIES = {"accounts": AccountRepository}
+class ThrottleRepository:
+    """Failed sign-ins per key (gateway/signin.py): rows in ``sign_in_throttle``, times from
+    the database's clock so that every gateway process agrees."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def lock(self, keys, window_seconds):
+        """Lock (creating them) the rows of ``keys``; {key: (failures, wait_seconds)} where a
+        count older than the window is 0 and wait is how long the key is still blocked."""
+        keys = sorted(set(keys))  # one lock order: no deadlock between concurrent sign-ins
+        self.cursor.execute(
+            "INSERT INTO sign_in_throttle (key, failures, last_failure_at) SELECT k, 0, now() FROM unnest(%s::text[]) "
+            "AS k ON CONFLICT (key) DO NOTHING", (keys,))
+        self.cursor.execute(
+            "SELECT key, CASE WHEN last_failure_at < now() - make_interval(secs => %s) THEN 0 ELSE failures END, "
+            "CEIL(GREATEST(0, EXTRACT(EPOCH FROM blocked_until - now())))::int "
+            "FROM sign_in_throttle WHERE key = ANY(%s) ORDER BY key FOR UPDATE", (window_seconds, keys))
+        return {key: (failures, wait or 0) for key, failures, wait in self.cursor.fetchall()}
+
+    def set_failures(self, key, failures, block_seconds):
+        self.cursor.execute(
+            "UPDATE sign_in_throttle SET failures = %s, last_failure_at = now(), "
+            "blocked_until = CASE WHEN %s > 0 THEN now() + make_interval(secs => %s) END WHERE key = %s",
+            (failures, block_seconds, block_seconds, key))
+
+    def clear(self, key):
+        self.cursor.execute("DELETE FROM sign_in_throttle WHERE key = %s", (key,))
+
+    def undo_failure(self, key):
+        """Take back one failure counted in advance. The key was not blocked when the attempt
+        was let in, so it is not blocked after either."""
+        self.cursor.execute("UPDATE sign_in_throttle SET failures = GREATEST(failures - 1, 0), blocked_until = NULL "
+                            "WHERE key = %s", (key,))
+
+    def forget_old(self, window_seconds, limit=100):
+        self.cursor.execute(
+            "DELETE FROM sign_in_throttle WHERE key IN (SELECT key FROM sign_in_throttle "
+            "WHERE last_failure_at < now() - make_interval(secs => %s) LIMIT %s)", (window_seconds, limit))
+
+
+class SessionRepository:
+    """Browser sessions: a row per signed-in browser; deleting it signs that browser out."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def add(self, session_id, username, ttl_seconds):
+        self.cursor.execute("DELETE FROM browser_sessions WHERE id IN (SELECT id FROM browser_sessions "
+                            "WHERE expires_at < now() LIMIT 100)")
+        self.cursor.execute("INSERT INTO browser_sessions (id, username, expires_at) "
+                            "VALUES (%s, %s, now() + make_interval(secs => %s))", (session_id, username, ttl_seconds))
+
+    def owner(self, session_id):
+        self.cursor.execute("SELECT username FROM browser_sessions WHERE id = %s AND expires_at > now()",
+                            (session_id,))
+        row = self.cursor.fetchone()
+        return row[0] if row else None
+
+    def remove(self, session_id):
+        self.cursor.execute("DELETE FROM browser_sessions WHERE id = %s", (session_id,))
+
+
+REPOSITORIES = {"accounts": AccountRepository, "sign_in_throttle": ThrottleRepository,
+                "browser_sessions": SessionRepository}
 
 
 def find_account(username, uow):
@@ -43,13 +123,70 @@ def find_account(username, uow):
         return uow.accounts.get(username)
 
 
+def take_sign_in_attempt(keys, policy, uow):
+    """Before a password is checked: 0 and the attempt is counted as a failure in advance
+    (so that concurrent guesses cannot all slip in before the first failure is recorded),
+    or the seconds still to wait (nothing counted) while any key is blocked."""
+    with uow:
+        uow.sign_in_throttle.forget_old(policy.window_seconds)
+        state = uow.sign_in_throttle.lock(keys, policy.window_seconds)
+        wait = max(seconds for _, seconds in state.values())
+        if wait > 0:
+            return wait
+        for key, (failures, _) in state.items():
+            uow.sign_in_throttle.set_failures(key, failures + 1, policy.block_seconds(key, failures + 1))
+        uow.commit()
+    return 0
+
+
+def sign_in_succeeded(keys, uow):
+    """Undo the failure counted in advance: the account starts again from nothing, the
+    client only loses the one attempt (its other failures stand)."""
+    with uow:
+        for key in keys:
+            if key.startswith("account:"):
+                uow.sign_in_throttle.clear(key)
+            else:
+                uow.sign_in_throttle.undo_failure(key)
+        uow.commit()
+
+
+def start_browser_session(session_id, username, ttl_seconds, uow):
+    with uow:
+        uow.browser_sessions.add(session_id, username, ttl_seconds)
+        uow.commit()
+
+
+def end_browser_session(session_id, uow):
+    with uow:
+        uow.browser_sessions.remove(session_id)
+        uow.commit()
+
+
 def issue_deputy_password(deputy, password_hash, uow):
     """A deputy registered after the demo (or who lost the password) gets a sign-in:
-    username = deputy code, a new initial password."""
+    username = deputy code, a new initial password. Not for an inactive deputy."""
+    if deputy.get("status", "active") != "active":
+        raise Conflict(f"deputy {deputy['id']} is not active", {"status": deputy.get("status")})
     with uow:
-        if not uow.accounts.set_deputy_password(deputy["id"], deputy["name"], password_hash):
+        if not uow.accounts.set_deputy_password(deputy["id"], deputy["name"], password_hash, deputy.get("version")):
             raise Conflict(f"username {deputy['id']} belongs to another account", {"username": deputy["id"]})
         uow.commit()
+
+
+def follow_deputy_status(envelope, consumer, uow):
+    """``deputy_updated``: a deputy who is made inactive can no longer sign in, and every
+    token of theirs stops working; made active again, the account is usable again (old
+    tokens stay revoked). Events that do not change the status are ignored."""
+    data = envelope["data"]
+    if "status" not in (data.get("changed") or ()):
+        return False
+    with uow:
+        if not uow.claim_event(consumer, envelope["event_id"]):
+            return False
+        uow.accounts.follow_deputy_status(data["code"], data["status"] == "active", int(data["version"]))
+        uow.commit()
+    return True
 
 
 def change_password(username, password_hash, uow):

@@ -1,5 +1,6 @@
-"""The gateway's HTTP entrypoint: correlation id, body limit, bearer auth, role check,
-error table — and route metadata the OpenAPI document is generated from."""
+"""The gateway's HTTP entrypoint: correlation id, body limit, authentication (bearer token or
+browser session cookie + CSRF header for writes; every token checked against its account),
+role check, error table — and route metadata the OpenAPI document is generated from."""
 import json
 import logging
 import time
@@ -11,7 +12,11 @@ from eventlet.event import Event
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.auth import PUBLIC, read_token
-from gateway.errors import MalformedJson, PayloadTooLarge, Unauthenticated, UnsupportedMediaType, response_for
+from gateway.errors import (CsrfRejected, MalformedJson, PayloadTooLarge, Unauthenticated, UnsupportedMediaType,
+                            response_for)
+from gateway.sessions import CSRF_HEADER, SESSION_COOKIE, WRITE_METHODS, cleared_session_cookie, csrf_matches
+from gateway.token_check import TokenCheck
+from kernel.config import is_production
 from kernel.errors import DomainError, Forbidden, ValidationFailed
 from kernel.web import JsonHttpEntrypoint
 
@@ -23,10 +28,11 @@ class ApiEndpoint(JsonHttpEntrypoint):
     """``@api("GET", "/api/v1/deputies/<id>", roles=None, ...)``; roles=None means public.
 
     The handler is called as ``handler(request, principal, **path_values)``.
+    ``rate_limited=True`` documents the sign-in throttling answer (429) of a route.
     """
 
     def __init__(self, method, url, roles=None, summary=None, tag=None, body=None, query=None,
-                 response=None, status=200, **kwargs):
+                 response=None, status=200, rate_limited=False, **kwargs):
         # Domain errors are answers (4xx), not faults: nameko logs them as warnings.
         kwargs.setdefault("expected_exceptions", DomainError)
         super().__init__(method, url, **kwargs)
@@ -37,26 +43,59 @@ class ApiEndpoint(JsonHttpEntrypoint):
         self.query_schema = query
         self.response_schema = response
         self.status = status
+        self.rate_limited = rate_limited
 
     def setup(self):
         super().setup()
         config = self.container.config
         self.jwt_secret = config["JWT_SECRET"]
         self.max_request_bytes = int(config.get("MAX_REQUEST_BYTES", 1 << 20))
+        self.secure_cookies = is_production(config)
+        self.token_check = next((dep for dep in self.container.dependencies if isinstance(dep, TokenCheck)), None)
+        if self.token_check is None:
+            raise RuntimeError("a service with @api routes needs a TokenCheck dependency")
 
     def authenticate(self, request):
         header = request.headers.get("Authorization")
-        if not header:
-            return PUBLIC
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise Unauthenticated("expected 'Authorization: Bearer <token>'")
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                raise Unauthenticated("expected 'Authorization: Bearer <token>'")
+            principal = self.principal_of(token.strip())
+            self.token_check.verify(principal)
+            return principal
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            return self.session_principal(request, cookie)
+        return PUBLIC
+
+    def principal_of(self, token):
         try:
-            return read_token(token.strip(), self.jwt_secret)
+            return read_token(token, self.jwt_secret)
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("token expired")
         except jwt.InvalidTokenError:
             raise Unauthenticated("invalid token")
+
+    def session_principal(self, request, cookie):
+        """The browser session's principal. A cookie that no longer stands (expired, signed
+        out, account changed) makes the request anonymous and is cleared, so public pages
+        keep working; a cookie-authenticated write needs the session's CSRF token."""
+        try:
+            principal = self.principal_of(cookie)
+            if principal.session_id is None:
+                raise Unauthenticated("not a session")
+            self.token_check.verify(principal)
+        except Unauthenticated:
+            request.clear_session_cookie = True
+            return PUBLIC
+        if request.method in WRITE_METHODS and not csrf_matches(self.jwt_secret, principal.session_id,
+                                                                request.headers.get(CSRF_HEADER)):
+            if self.roles is None:
+                return PUBLIC  # a public route: the cookie, unproven, grants nothing
+            raise CsrfRejected(f"a write signed in by the session cookie needs the {CSRF_HEADER} header "
+                               "(csrf_token of the sign-in answer or of GET /api/v1/me)", {"header": CSRF_HEADER})
+        return principal
 
     def authorize(self, principal):
         if self.roles is None or principal.has_any(self.roles):
@@ -89,6 +128,8 @@ class ApiEndpoint(JsonHttpEntrypoint):
         except Exception as exc:
             response = response_for(exc)
         response.headers.update(headers)
+        if getattr(request, "clear_session_cookie", False) and "Set-Cookie" not in response.headers:
+            response.headers.add("Set-Cookie", cleared_session_cookie(self.secure_cookies))
         access_log.info("%s %s %d", request.method, request.path, response.status_code, extra={
             "correlation_id": correlation_id, "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2), "route": self.method_name})

@@ -1,6 +1,11 @@
-"""Passwords (bcrypt), bearer tokens (JWT, HS256) and roles."""
+"""Passwords (bcrypt), bearer tokens (JWT, HS256) and roles.
+
+A token names its account (``sub``) and carries the account's ``ver`` (token version); a
+browser session's token also carries its session id (``sid``). The signature alone is not
+enough: gateway/token_check.py checks every token against the account (and the session).
+"""
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import bcrypt
 import jwt
@@ -15,6 +20,8 @@ class Principal:
     username: str | None
     role: str
     subject: str | None = None
+    token_version: int | None = field(default=None, compare=False)
+    session_id: str | None = field(default=None, compare=False)
 
     def has_any(self, roles):
         granted = INCLUDES.get(self.role, {self.role})
@@ -43,16 +50,25 @@ def check_password(password, password_hash):
         return False
 
 
-def issue_token(account, secret, ttl_seconds):
+def issue_token(account, secret, ttl_seconds, session_id=None):
     now = datetime.datetime.now(datetime.timezone.utc)
     claims = {"sub": account["username"], "role": account["role"], "subject": account["subject"],
+              "ver": int(account.get("token_version", 0)),
               "iat": now, "exp": now + datetime.timedelta(seconds=ttl_seconds)}
+    if session_id is not None:
+        claims["sid"] = session_id
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
 def read_token(token, secret):
-    """The principal a token stands for; raises jwt.InvalidTokenError if it is not valid."""
-    claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub", "role"]})
+    """The principal a token stands for; raises jwt.InvalidTokenError if it is not valid.
+    Whether its account still accepts it is gateway/token_check.py's question."""
+    claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub", "role", "ver"]})
     if claims["role"] not in ROLES[1:]:
         raise jwt.InvalidTokenError("unknown role")
-    return Principal(claims["sub"], claims["role"], claims.get("subject"))
+    if not isinstance(claims["ver"], int) or isinstance(claims["ver"], bool):
+        raise jwt.InvalidTokenError("bad token version")
+    session_id = claims.get("sid")
+    if session_id is not None and not isinstance(session_id, str):
+        raise jwt.InvalidTokenError("bad session id")
+    return Principal(claims["sub"], claims["role"], claims.get("subject"), claims["ver"], session_id)

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from gateway.api import ApiEndpoint
 from gateway.errors import ERROR_TABLE
 from gateway.schemas import ErrorSchema, HealthSchema
+from gateway.sessions import CSRF_HEADER, SESSION_COOKIE, WRITE_METHODS
 
 _PATH_VALUE = re.compile(r"<(?:[a-z]+:)?([a-zA-Z_]+)>")
 SPEC_VERSION = "1.0.0"
@@ -39,10 +40,18 @@ def _error_responses(entrypoint):
         statuses.add(404)
     if entrypoint.method in ("POST", "PATCH", "PUT"):
         statuses |= {409, 413, 422}
+    if entrypoint.rate_limited:
+        statuses.add(429)
     codes = {status: [cls.code for cls, s in ERROR_TABLE if s == status] for status in statuses}
-    return {str(status): {"description": " / ".join(codes[status]) or "error",
-                          "content": {"application/json": {"schema": "Error"}}}
-            for status in sorted(statuses)}
+    responses = {str(status): {"description": " / ".join(codes[status]) or "error",
+                               "content": {"application/json": {"schema": "Error"}}}
+                 for status in sorted(statuses)}
+    if entrypoint.rate_limited:
+        responses["429"]["description"] = ("RATE_LIMITED: too many failed sign-ins for this account or from this "
+                                           "client; details.retry_after_seconds says how long to wait")
+        responses["429"]["headers"] = {"Retry-After": {"description": "seconds to wait before trying again",
+                                                       "schema": {"type": "integer"}}}
+    return responses
 
 
 @functools.lru_cache(maxsize=4)
@@ -52,6 +61,12 @@ def document(service_cls):
                    info={"description": "HTTP contract of the gateway (see API.md). Errors are "
                                         "{\"error\": {\"code\", \"message\", \"details\"}}."})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    spec.components.security_scheme("session", {
+        "type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
+        "description": "Browser session: set (httpOnly, SameSite=Strict, Secure in production) by "
+                       "POST /api/v1/auth/session, ended by DELETE /api/v1/auth/session. A write (POST, PUT, "
+                       f"PATCH, DELETE) authenticated by it must send the session's csrf_token as {CSRF_HEADER}, "
+                       "else 403 CSRF_TOKEN_INVALID."})
     spec.components.schema("Error", schema=ErrorSchema)
     seen = set()
     for method, entrypoint in sorted(routes(service_cls), key=lambda r: r[1].url):
@@ -64,8 +79,12 @@ def document(service_cls):
                            for name in _PATH_VALUE.findall(entrypoint.url)],
         }
         if entrypoint.roles:
-            operation["security"] = [{"bearer": []}]
+            operation["security"] = [{"bearer": []}, {"session": []}]
             operation["description"] = "Roles: " + ", ".join(entrypoint.roles)
+            if entrypoint.method in WRITE_METHODS:
+                operation["parameters"].append({
+                    "in": "header", "name": CSRF_HEADER, "required": False, "schema": {"type": "string"},
+                    "description": "required when signed in by the session cookie (not with a bearer token)"})
         if entrypoint.query_schema is not None:
             operation["parameters"].append({"in": "query", "schema": entrypoint.query_schema})
         if entrypoint.body_schema is not None:
@@ -96,8 +115,10 @@ SWAGGER_PAGE = """<!DOCTYPE html>
 <link rel="stylesheet" href="/api/docs/static/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/api/docs/static/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id: "#swagger-ui"});</script>
+<script src="/api/docs/static/renda-swagger-init.js"></script>
 </body></html>"""
+# In a file, not inline: the pages' Content-Security-Policy runs no inline script.
+SWAGGER_INIT = 'window.ui = SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id: "#swagger-ui"});\n'
 
 
 def swagger_page():
@@ -105,6 +126,8 @@ def swagger_page():
 
 
 def swagger_asset(filename):
+    if filename == "renda-swagger-init.js":
+        return Response(SWAGGER_INIT, mimetype="text/javascript", headers={"Cache-Control": "max-age=86400"})
     path = (swagger_ui_path / filename)
     if "/" in filename or "\\" in filename or not path.is_file():
         raise NotFound()

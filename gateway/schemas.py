@@ -1,5 +1,16 @@
 """Schemas of the gateway's own HTTP surface (the services' schemas describe the rest)."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
+
+from gateway.passwords import MAX_BYTES, utf8_length
+
+
+def at_most_bcrypt_bytes(value):
+    """bcrypt reads at most 72 bytes: a longer password can never be right (and is not a 500)."""
+    size = utf8_length(value)
+    if size is None:
+        raise ValidationError("must be valid Unicode text")
+    if size > MAX_BYTES:
+        raise ValidationError(f"must be at most {MAX_BYTES} bytes long (UTF-8)")
 
 
 class ErrorBodySchema(Schema):
@@ -14,7 +25,8 @@ class ErrorSchema(Schema):
 
 class TokenRequestSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    password = fields.String(required=True, validate=[validate.Length(min=1, max=72), at_most_bcrypt_bytes],
+                             metadata={"description": "at most 72 bytes in UTF-8"})
 
 
 class TokenSchema(Schema):
@@ -29,6 +41,21 @@ class MeSchema(Schema):
     username = fields.String()
     role = fields.String()
     subject = fields.String(allow_none=True)
+    csrf_token = fields.String(metadata={"description": "only when signed in by the session cookie: the value "
+                                                        "writes must send as X-CSRF-Token"})
+
+
+class SessionSchema(Schema):
+    username = fields.String()
+    role = fields.String()
+    subject = fields.String(allow_none=True)
+    csrf_token = fields.String(metadata={"description": "send it as X-CSRF-Token with every write (POST, PUT, "
+                                                        "PATCH, DELETE) made with the session cookie"})
+    expires_in = fields.Integer(metadata={"description": "seconds the session cookie lasts"})
+
+
+class SignedOutSchema(Schema):
+    signed_out = fields.Boolean(metadata={"description": "false when there was no session to end"})
 
 
 class DashboardSchema(Schema):
@@ -51,5 +78,7 @@ class DeputyAccountSchema(Schema):
 
 
 class PasswordChangeSchema(Schema):
-    current_password = fields.String(required=True, validate=validate.Length(min=1, max=128))
-    new_password = fields.String(required=True, validate=validate.Length(min=10, max=128))
+    current_password = fields.String(required=True, validate=[validate.Length(min=1, max=72), at_most_bcrypt_bytes])
+    # The rules (gateway/passwords.py) are checked by the route, in bytes, with their own messages.
+    new_password = fields.String(required=True, validate=validate.Length(min=1, max=1000), metadata={
+        "description": "10 to 72 bytes in UTF-8; not the username, not one repeated character, not a common password"})

@@ -8,6 +8,7 @@ consumes events itself (live pushes) with the same reliable consumers.
 import secrets
 
 import eventlet.tpool
+import jwt
 
 from gateway import accounts, openapi
 from gateway.live import LiveRoutes
@@ -18,9 +19,16 @@ from gateway.subscriptions import DepartmentSubscriptionRoutes
 from gateway.suggestions import SuggestionRoutes
 from gateway.webapp import WebClientRoutes
 from gateway.api import api, json_body, query_args
-from gateway.auth import check_password, hash_password, issue_token
-from gateway.errors import Unauthenticated
-from gateway.schemas import DashboardSchema, DeputyAccountSchema, MeSchema, PasswordChangeSchema, TokenRequestSchema, TokenSchema
+from gateway.auth import hash_password, issue_token, read_token
+from gateway.errors import TooManyRequests, Unauthenticated
+from gateway.passwords import check_new_password
+from gateway.schemas import (DashboardSchema, DeputyAccountSchema, MeSchema, PasswordChangeSchema, SessionSchema,
+                             SignedOutSchema, TokenRequestSchema, TokenSchema)
+from gateway.sessions import SESSION_COOKIE, cleared_session_cookie, csrf_token, session_cookie
+from gateway.signin import ThrottlePolicy, password_matches, throttle_keys
+from gateway.token_check import TokenCheck
+from kernel.config import is_production
+from kernel.consumer import subscribe
 from kernel.db import Database
 from kernel.errors import ValidationFailed, load_payload
 from kernel.rpc import ServiceRpc
@@ -41,41 +49,102 @@ class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRout
 
     db = Database(accounts.REPOSITORIES)
     rpc = ServiceRpc()
+    token_check = TokenCheck()
 
     # -- auth --------------------------------------------------------------------------
-    @api("POST", "/api/v1/auth/token", summary="Sign in: exchange username and password for a bearer token",
-         tag="auth", body=TokenRequestSchema, response=TokenSchema)
+    @api("POST", "/api/v1/auth/token", summary="Sign in: exchange username and password for a bearer token "
+                                                "(429 with Retry-After after repeated failures)",
+         tag="auth", body=TokenRequestSchema, response=TokenSchema, rate_limited=True)
     def create_token(self, request, principal):
-        credentials = load_payload(TokenRequestSchema(), json_body(request))
-        account = accounts.find_account(credentials["username"], self.db(readonly=True))
-        # bcrypt is deliberately slow: run it on a real thread, not the event loop.
-        valid = account is not None and account["active"] and eventlet.tpool.execute(
-            check_password, credentials["password"], account["password_hash"])
-        if not valid:
-            raise Unauthenticated("invalid username or password")
-        ttl = int(self.config.get("JWT_TTL_SECONDS", 43200))
+        account = self._sign_in(request, load_payload(TokenRequestSchema(), json_body(request)))
+        ttl = self._token_ttl()
         token = issue_token(account, self.config["JWT_SECRET"], ttl)
         return {"access_token": token, "token_type": "bearer", "role": account["role"],
                 "subject": account["subject"], "expires_in": ttl}
 
-    @api("POST", "/api/v1/me/password", roles=SIGNED_IN, tag="auth", body=PasswordChangeSchema,
-         summary="Change your own password (the current one is required; at least 10 characters)")
+    @api("POST", "/api/v1/auth/session", tag="auth", body=TokenRequestSchema, response=SessionSchema,
+         rate_limited=True,
+         summary="Sign in a browser: sets the httpOnly session cookie and answers the CSRF token that "
+                 "cookie-authenticated writes must send as X-CSRF-Token (429 with Retry-After after repeated failures)")
+    def create_session(self, request, principal):
+        account = self._sign_in(request, load_payload(TokenRequestSchema(), json_body(request)))
+        ttl = self._token_ttl()
+        session_id = secrets.token_urlsafe(24)
+        accounts.start_browser_session(session_id, account["username"], ttl, self.db())
+        token = issue_token(account, self.config["JWT_SECRET"], ttl, session_id=session_id)
+        body = {"username": account["username"], "role": account["role"], "subject": account["subject"],
+                "csrf_token": csrf_token(self.config["JWT_SECRET"], session_id), "expires_in": ttl}
+        return 200, {"Set-Cookie": session_cookie(token, ttl, is_production(self.config))}, body
+
+    @api("DELETE", "/api/v1/auth/session", tag="auth", response=SignedOutSchema,
+         summary="Sign the browser out: ends its session (also for a copy of the cookie) and clears the cookie")
+    def delete_session(self, request, principal):
+        cookie = request.cookies.get(SESSION_COOKIE)
+        session_id = None
+        if cookie:
+            try:
+                session_id = read_token(cookie, self.config["JWT_SECRET"]).session_id
+            except jwt.InvalidTokenError:
+                pass
+        if session_id:
+            accounts.end_browser_session(session_id, self.db())
+            self.token_check.forget_session(session_id)
+        return 200, {"Set-Cookie": cleared_session_cookie(is_production(self.config))}, {"signed_out": bool(session_id)}
+
+    @api("POST", "/api/v1/me/password", roles=SIGNED_IN, tag="auth", body=PasswordChangeSchema, rate_limited=True,
+         summary="Change your own password (the current one is required; 10 to 72 bytes, not the username, "
+                 "not one repeated character, not a common password). Signs out every token and session")
     def change_own_password(self, request, principal):
         command = load_payload(PasswordChangeSchema(), json_body(request))
         if command["new_password"] == command["current_password"]:
             raise ValidationFailed("invalid input", {"new_password": ["must differ from the current password"]})
-        account = accounts.find_account(principal.username, self.db(readonly=True))
-        if not (account and account["active"] and eventlet.tpool.execute(
-                check_password, command["current_password"], account["password_hash"])):
+        check_new_password(command["new_password"], principal.username)
+        # A wrong current password is a failed sign-in: a stolen token must not become a
+        # way to guess the password without limit.
+        if self._password_checked(request, principal.username, command["current_password"]) is None:
             raise ValidationFailed("invalid input", {"current_password": ["does not match"]})
         accounts.change_password(principal.username, eventlet.tpool.execute(hash_password, command["new_password"]),
                                  self.db())
+        self.token_check.forget_account(principal.username)
         return {"username": principal.username, "changed": True}
 
-    @api("GET", "/api/v1/me", roles=SIGNED_IN, summary="Who the bearer token stands for", tag="auth",
-         response=MeSchema)
+    @api("GET", "/api/v1/me", roles=SIGNED_IN, summary="Who the token or session stands for (a session also "
+                                                      "gets its CSRF token)", tag="auth", response=MeSchema)
     def me(self, request, principal):
-        return {"username": principal.username, "role": principal.role, "subject": principal.subject}
+        me = {"username": principal.username, "role": principal.role, "subject": principal.subject}
+        if principal.session_id:
+            me["csrf_token"] = csrf_token(self.config["JWT_SECRET"], principal.session_id)
+        return me
+
+    def _token_ttl(self):
+        return int(self.config.get("JWT_TTL_SECONDS", 43200))
+
+    def _sign_in(self, request, credentials):
+        """The account, or 401 (wrong username or password: one answer for both) / 429."""
+        account = self._password_checked(request, credentials["username"], credentials["password"])
+        if account is None:
+            raise Unauthenticated("invalid username or password")
+        return account
+
+    def _password_checked(self, request, username, password):
+        """The account if ``password`` is its password (None if not), checked under the
+        sign-in throttle (per account and per client): 429 while blocked."""
+        policy = ThrottlePolicy.from_config(self.config)
+        keys = throttle_keys(username, request.remote_addr)
+        wait = accounts.take_sign_in_attempt(keys, policy, self.db())
+        if wait:
+            raise TooManyRequests("too many failed sign-ins: try again later", {"retry_after_seconds": wait})
+        account = accounts.find_account(username, self.db(readonly=True))
+        # bcrypt is deliberately slow: run it on a real thread, not the event loop.
+        if not eventlet.tpool.execute(password_matches, account, password):
+            return None
+        accounts.sign_in_succeeded(keys, self.db())
+        return account
+
+    @subscribe("deputy", "deputy_updated")
+    def on_deputy_deputy_updated(self, envelope):
+        """A deputy made inactive loses the sign-in and every token at once (see accounts)."""
+        accounts.follow_deputy_status(envelope, "gateway.deputy_accounts", self.db())
 
     # -- deputies and stations -----------------------------------------------------------
     @api("GET", "/api/v1/deputies", summary="List deputies (filter by level, town, station; search by name)",
@@ -102,7 +171,9 @@ class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRout
     def issue_deputy_account(self, request, principal, deputy_id):
         deputy = self.rpc.call("deputy", "get_deputy", deputy_id=deputy_id)  # 404 for an unknown deputy
         password = secrets.token_urlsafe(12)
+        check_new_password(password, deputy["id"], field="initial_password")
         accounts.issue_deputy_password(deputy, eventlet.tpool.execute(hash_password, password), self.db())
+        self.token_check.forget_account(deputy["id"])
         return {"username": deputy["id"], "role": "deputy", "initial_password": password}
 
     @api("PATCH", "/api/v1/deputies/<deputy_id>", roles=STAFF,
@@ -113,12 +184,13 @@ class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRout
 
     @api("GET", "/api/v1/deputies/<deputy_id>/dashboard", tag="deputies", response=DashboardSchema,
          summary="Profile, suggestions and meeting attendance, gathered concurrently; "
-                 "parts whose service is down are listed in 'unavailable'")
+                 "parts whose service is down are listed in 'unavailable'. Suggestions: the deputy and staff "
+                 "see all; anyone else only the public handling results (replied, rehandling, closed)")
     def deputy_dashboard(self, request, principal, deputy_id):
         results, unavailable = self.rpc.gather({
             "deputy": ("deputy", "get_deputy",
                        {"deputy_id": deputy_id, "include_contact": may_see_contact(principal, deputy_id)}),
-            "suggestions": ("suggestion", "deputy_summary", {"deputy_id": deputy_id}),
+            "suggestions": ("suggestion", "deputy_summary", {"actor": principal.as_actor(), "deputy_id": deputy_id}),
             "attendance": ("voting", "attendance_summary", {"deputy_id": deputy_id}),
         })
         return {"deputy": results.get("deputy"), "suggestions": results.get("suggestions"),

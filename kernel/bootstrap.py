@@ -27,8 +27,10 @@ log = logging.getLogger("bootstrap")
 KERNEL_MIGRATIONS = os.path.join(os.path.dirname(__file__), "migrations")
 
 
-def role_name(service):
-    return f"svc_{service}"
+def role_name(config, service):
+    """The service's login role: the user of its DSN (``svc_<service>`` by default; the tests
+    use names of their own, so a test run never changes a running platform's roles)."""
+    return conninfo_to_dict(service_dsn(config, service))["user"]
 
 
 def services_of(config):
@@ -46,10 +48,9 @@ def ensure_database(admin_url):
     return dbname
 
 
-def ensure_service_schema(admin_url, service, password, extensions=()):
+def ensure_service_schema(admin_url, service, role, password, extensions=()):
     """One role per service owning one schema; nobody else is granted anything on it.
     ``extensions`` (which need a superuser) are created inside that schema."""
-    role = role_name(service)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         dbname = conn.info.dbname
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
@@ -177,7 +178,8 @@ def bootstrap(config, demo=False, topology=True):
     admin_url = config["DATABASE_URL"]
     ensure_database(admin_url)
     for service, module_name in services_of(config).items():
-        ensure_service_schema(admin_url, service, config["SERVICE_DB_PASSWORD"], extensions_of(module_name))
+        ensure_service_schema(admin_url, service, role_name(config, service), config["SERVICE_DB_PASSWORD"],
+                              extensions_of(module_name))
         migrate(config, service, module_name)
     if topology:
         declare_topology(config)

@@ -106,6 +106,17 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+# 2b. Random development secrets (JWT, service DB password, webhook signing,
+#     department AMQP): made once into the git-ignored config/development-secrets.env
+#     and reused after; kernel/config.py reads them, the environment still wins.
+#     Production (APP_ENV=production) never uses that file.
+# ---------------------------------------------------------------------------
+if [ "${APP_ENV:-development}" != "production" ]; then
+    say "Development secrets"
+    ok "$("$VENV/bin/python" -m kernel.config ensure-development-secrets)"
+fi
+
+# ---------------------------------------------------------------------------
 # helpers: URL parsing and waiting
 # ---------------------------------------------------------------------------
 # url_part URL FIELD DEFAULT_PORT  -> host or port

@@ -10,18 +10,34 @@ import tempfile  # noqa: E402
 
 import pytest  # noqa: E402
 
-# Tests never touch the demo database or the default vhost a running platform uses.
+# Tests never touch the demo database or the default vhost a running platform uses, nor the
+# platform's credentials: PostgreSQL roles and RabbitMQ users are global to their server, so
+# a test run has its own (named after its TEST_DATABASE / TEST_VHOST) with fixed test-only
+# secrets. A running `make run` platform (svc_<service>, dept-<code>, with the checkout's random
+# secrets) and a test run of any checkout, or two runs with different TEST_DATABASE, therefore
+# never change each other's passwords. Two runs with the same TEST_DATABASE wait for each other
+# (the lock below).
 TEST_DATABASE = os.environ.get("TEST_DATABASE", "renda_test")
 TEST_VHOST = os.environ.get("TEST_VHOST", "renda_test")
 PG = os.environ.get("TEST_PG", "127.0.0.1:5432")
+TEST_SECRETS = {
+    "JWT_SECRET": "test-only-jwt-secret-never-used-by-a-platform",
+    "SERVICE_DB_PASSWORD": "test-only-db-password",
+    "WEBHOOK_SIGNING_SECRET": "test-only-webhook-signing-secret",
+    "DEPARTMENT_AMQP_SECRET": "test-only-department-amqp-secret",
+}
+os.environ.update(TEST_SECRETS)
 os.environ.update({
     "DATABASE_URL": f"postgresql://postgres@{PG}/{TEST_DATABASE}",
-    "SERVICE_DATABASE_URL": f"postgresql://svc_{{service}}:{{password}}@{PG}/{TEST_DATABASE}",
+    "SERVICE_DATABASE_URL": f"postgresql://{TEST_DATABASE}__{{service}}:{{password}}@{PG}/{TEST_DATABASE}",
+    "DEPARTMENT_AMQP_USER_PREFIX": f"{TEST_VHOST}--dept-",
     "AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{TEST_VHOST}",
     "EVENT_RETRY_DELAYS": "[0.2, 0.5]",
     "RPC_DEADLINE_SECONDS": "3.0",
     "LOG_LEVEL": "WARNING",
     "SUGGESTION_DEADLINE_CHECK_SECONDS": "1",
+    # The webhook tests' endpoints listen on 127.0.0.1; tests of the SSRF guard turn it off.
+    "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
 })
 
 from kernel.bootstrap import bootstrap  # noqa: E402

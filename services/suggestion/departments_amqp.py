@@ -9,7 +9,7 @@ department:
   delivery limit (``DEPARTMENT_QUEUE_DELIVERY_LIMIT``): a message returned that often
   (a consumer that keeps failing on it) is dead-lettered through the direct exchange
   ``suggestion.departments.dlx`` into ``department.<code>.dlq``;
-* a RabbitMQ user ``dept-<code>`` whose only permission on the platform's vhost is to
+* a RabbitMQ user ``dept-<code>`` (prefix ``DEPARTMENT_AMQP_USER_PREFIX``) whose only permission on the platform's vhost is to
   read its own queues (``^department\\.<code>(\\.dlq)?$``): no configure, no write;
 
 and the queue of the platform's webhook deliverer (``webhooks.departments``, bound ``#``).
@@ -22,8 +22,8 @@ scripts/setup.sh): it works against a remote broker with an admin account, where
 the API's broker is checked to be the one ``AMQP_URI`` points at (same AMQP listener port).
 
 Each department's password is derived from ``DEPARTMENT_AMQP_SECRET`` (HMAC of the user
-name), so nothing secret is stored and every department has its own password; production
-refuses the development secret. Staff hand a department its connection URI:
+name), so nothing secret is stored and every department has its own password; there is no
+default secret, and production refuses the old well-known development value. Staff hand a department its connection URI:
 
     python -m services.suggestion.departments_amqp credentials --department edu
     python -m services.suggestion.departments_amqp provision [--department NEW]
@@ -60,8 +60,11 @@ def dead_letter_queue(queue_name):
     return f"{queue_name}.dlq"
 
 
-def department_user(code):
-    return f"dept-{code}"
+DEFAULT_USER_PREFIX = "dept-"
+
+
+def department_user(config, code):
+    return f"{config.get('DEPARTMENT_AMQP_USER_PREFIX') or DEFAULT_USER_PREFIX}{code}"
 
 
 def read_permission(code):
@@ -115,14 +118,16 @@ def webhook_queue_object(limit):
 
 
 # -- credentials -------------------------------------------------------------------------
-DEVELOPMENT_SECRET = "dev-department-amqp-secret"
+DEVELOPMENT_SECRET = "dev-department-amqp-secret"  # shipped by older versions: well known
 
 
 def department_password(config, code):
-    secret = str(config.get("DEPARTMENT_AMQP_SECRET") or DEVELOPMENT_SECRET)
+    secret = str(config.get("DEPARTMENT_AMQP_SECRET") or "")
+    if not secret:
+        raise ProvisioningError("DEPARTMENT_AMQP_SECRET is not set")
     if secret == DEVELOPMENT_SECRET and is_production(config):
         raise ProvisioningError("production refuses the development DEPARTMENT_AMQP_SECRET")
-    return hmac.new(secret.encode(), department_user(code).encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(secret.encode(), department_user(config, code).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def vhost_of(amqp_uri):
@@ -134,7 +139,7 @@ def department_amqp_uri(config, code, amqp_uri=None):
     """The URI department ``code``'s subscriber connects with (platform host and vhost)."""
     parts = urllib.parse.urlsplit(amqp_uri or config["AMQP_URI"])
     host = parts.hostname or "127.0.0.1"
-    netloc = "{}:{}@{}:{}".format(urllib.parse.quote(department_user(code), safe=""),
+    netloc = "{}:{}@{}:{}".format(urllib.parse.quote(department_user(config, code), safe=""),
                                   urllib.parse.quote(department_password(config, code), safe=""),
                                   host, parts.port or 5672)
     return urllib.parse.urlunsplit((parts.scheme or "amqp", netloc, parts.path or "/", parts.query, ""))
@@ -250,7 +255,7 @@ def provision_users(config, codes=None, admin=None):
     admin = admin or management_api_for(config)
     vhost = vhost_of(config["AMQP_URI"])
     for code in codes:
-        user = department_user(code)
+        user = department_user(config, code)
         admin.put_user(user, department_password(config, code))
         admin.set_permissions(vhost, user, "^$", "^$", read_permission(code))
     return len(codes)
@@ -284,7 +289,7 @@ def main(argv=None):
         print(json.dumps(provision(config, codes)))
     else:
         for code in codes:
-            print(json.dumps({"department": code, "user": department_user(code), "queue": department_queue(code),
+            print(json.dumps({"department": code, "user": department_user(config, code), "queue": department_queue(code),
                               "amqp_uri": department_amqp_uri(config, code)}))
     return 0
 

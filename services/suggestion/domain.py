@@ -306,6 +306,19 @@ def visible_to_public(suggestion):
     return suggestion.status in PUBLIC_STATUSES
 
 
+def may_see(actor, suggestion):
+    """Whether the suggestion exists for this actor: their own (``can_see``) or a public
+    handling result. Anything else is answered as if it did not exist (404), so a 403 never
+    confirms that someone else's suggestion is there."""
+    return can_see(actor, suggestion) or visible_to_public(suggestion)
+
+
+def sees_all_suggestions_of(actor, deputy_code):
+    """Staff and the deputy themself see all of a deputy's suggestions; anyone else (the
+    public, other deputies, departments) only the public handling results (PUBLIC_STATUSES)."""
+    return is_staff(actor) or (is_deputy(actor) and actor.get("subject") == deputy_code)
+
+
 def department_view(suggestion, department):
     """A department sees the suggestion and its own assignment(s); of the others only who
     handles it in which role (it must know the lead to send views)."""

@@ -39,10 +39,23 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+def _not_found(suggestion_id):
+    return NotFound(f"suggestion {suggestion_id} not found", {"id": suggestion_id})
+
+
 def _load(uow, suggestion_id, for_update=True):
     s = uow.suggestions.get(suggestion_id, for_update=for_update)
     if s is None:
-        raise NotFound(f"suggestion {suggestion_id} not found", {"id": suggestion_id})
+        raise _not_found(suggestion_id)
+    return s
+
+
+def _load_visible(uow, suggestion_id, actor, for_update=True):
+    """The suggestion if the actor may see it; one the actor may not see is as missing as an
+    unknown id (404, the same answer), so role and ownership 403s come only after this."""
+    s = _load(uow, suggestion_id, for_update=for_update)
+    if not domain.may_see(actor, s):
+        raise _not_found(suggestion_id)
     return s
 
 
@@ -259,9 +272,7 @@ def _assign(uow, s, wanted, actor, now, due_date=None, auto=False):
 
 # -- department work ---------------------------------------------------------------------------------
 def _department_step(suggestion_id, action, actor, uow, now):
-    s = _load(uow, suggestion_id)
-    if not domain.can_see(actor, s) and not domain.is_staff(actor):
-        raise Forbidden("not your suggestion", {"department": actor.get("subject")})
+    s = _load_visible(uow, suggestion_id, actor)
     a = domain.require_department_actor(actor, s, action)
     domain.check_transition(action, s.status)
     target = domain.check_assignment_transition(action, a)
@@ -395,7 +406,7 @@ def follow_up(suggestion_id, command, actor, uow, settings=None, now=None):
     """B/C replies stay tracked; the department reports once the matter is solved."""
     now = now or utcnow()
     with uow:
-        s = _load(uow, suggestion_id)
+        s = _load_visible(uow, suggestion_id, actor)
         a = domain.require_department_actor(actor, s, "follow_up")
         domain.check_transition("follow_up", s.status)
         if a.status != "replied" or a.reply_category not in ("B", "C"):
@@ -414,7 +425,7 @@ def follow_up(suggestion_id, command, actor, uow, settings=None, now=None):
 def evaluate(suggestion_id, command, actor, uow, settings=None, now=None):
     now = now or utcnow()
     with uow:
-        s = _load(uow, suggestion_id)
+        s = _load_visible(uow, suggestion_id, actor)
         domain.require_entitled_deputy(actor, s, "evaluate", lead_only=False)
         domain.check_transition("evaluate", s.status)
         satisfaction = command["satisfaction"]
@@ -448,7 +459,7 @@ def evaluate(suggestion_id, command, actor, uow, settings=None, now=None):
 def withdraw(suggestion_id, command, actor, uow, settings=None, now=None):
     now = now or utcnow()
     with uow:
-        s = _load(uow, suggestion_id)
+        s = _load_visible(uow, suggestion_id, actor)
         domain.require_entitled_deputy(actor, s, "withdraw")
         domain.check_transition("withdraw", s.status)
         if any(a.status == "replied" for a in s.active_assignments):
@@ -498,7 +509,7 @@ def check_deadlines(uow, settings=None, now=None, batch=200):
 # -- queries ---------------------------------------------------------------------------------------
 def get_suggestion(suggestion_id, actor, uow):
     with uow:
-        s = _load(uow, suggestion_id, for_update=False)
+        s = _load_visible(uow, suggestion_id, actor, for_update=False)
         timeline = uow.suggestions.timeline(s.id)
     if domain.is_staff(actor) or domain.is_deputy(actor) and domain.can_see(actor, s):
         return {**s.as_dict(), "timeline": timeline}
@@ -507,11 +518,7 @@ def get_suggestion(suggestion_id, actor, uow):
         return {**domain.department_view(s, own),
                 "timeline": [t for t in timeline if t["department"] in (None, own) or
                              t["type"] in (events.ASSIGNED, events.VIEW_SENT)]}
-    if domain.visible_to_public(s):
-        return {**s.public_dict(), "public": True}
-    if actor.get("role") == "public":
-        raise NotFound(f"suggestion {suggestion_id} not found", {"id": suggestion_id})
-    raise Forbidden("not your suggestion", {"id": suggestion_id})
+    return {**s.public_dict(), "public": True}  # _load_visible: a public handling result
 
 
 def list_suggestions(query, actor, uow):
@@ -560,11 +567,16 @@ def overdue_list(query, actor, uow, now=None):
         return uow.suggestions.overdue(domain.as_date(now), **query)
 
 
-def deputy_summary(code, uow, limit=5):
+def deputy_summary(code, actor, uow, limit=5):
+    """A deputy's suggestions for the dashboard: counts by status and the latest. The deputy
+    and staff get all of them; anyone else what the public sees (handling results only)."""
+    public = not domain.sees_all_suggestions_of(actor, code)
+    statuses = domain.PUBLIC_STATUSES if public else None
     with uow:
-        counts = uow.suggestions.deputy_counts(code)
-        latest = uow.suggestions.deputy_latest(code, limit)
-    return {"deputy_id": code, "filed": sum(counts.values()), "by_status": counts, "items": latest}
+        counts = uow.suggestions.deputy_counts(code, statuses)
+        latest = uow.suggestions.deputy_latest(code, limit, statuses)
+    return {"deputy_id": code, "filed": sum(counts.values()), "by_status": counts, "items": latest,
+            "public": public}
 
 
 def list_departments(uow):

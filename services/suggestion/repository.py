@@ -163,17 +163,26 @@ class SuggestionRepository:
         return [{"id": i, "number": n, "title": t, "status": st, "lead_deputy": ld, "score": round(float(sc), 3)}
                 for i, n, t, st, ld, sc in self.cursor.fetchall()]
 
-    def deputy_counts(self, code):
+    @staticmethod
+    def _of_deputy(code, statuses):
+        """WHERE clause and parameters: a deputy's suggestions, only in ``statuses`` when given."""
+        if statuses is None:
+            return "WHERE d.deputy_code = %s", [code]
+        return "WHERE d.deputy_code = %s AND s.status = ANY(%s)", [code, list(statuses)]
+
+    def deputy_counts(self, code, statuses=None):
+        where, params = self._of_deputy(code, statuses)
         self.cursor.execute(
             "SELECT s.status, count(*) FROM suggestions s JOIN suggestion_deputies d ON d.suggestion_id = s.id "
-            "WHERE d.deputy_code = %s GROUP BY s.status", (code,))
+            + where + " GROUP BY s.status", params)
         return dict(self.cursor.fetchall())
 
-    def deputy_latest(self, code, limit=5):
+    def deputy_latest(self, code, limit=5, statuses=None):
+        where, params = self._of_deputy(code, statuses)
         self.cursor.execute(
             "SELECT s.id, s.number, s.title, s.status, s.category, s.submitted_at, d.role "
             "FROM suggestions s JOIN suggestion_deputies d ON d.suggestion_id = s.id "
-            "WHERE d.deputy_code = %s ORDER BY s.submitted_at DESC, s.number DESC LIMIT %s", (code, limit))
+            + where + " ORDER BY s.submitted_at DESC, s.number DESC LIMIT %s", params + [limit])
         return [{"id": i, "number": n, "title": t, "status": st, "category": c, "submitted_at": sa.isoformat(),
                  "role": r} for i, n, t, st, c, sa, r in self.cursor.fetchall()]
 

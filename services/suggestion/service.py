@@ -134,9 +134,9 @@ class SuggestionService(SuggestionStatistics, deputy_directory.DeputyDirectoryKe
                                  self.settings).as_dict()
 
     @rpc
-    def deputy_summary(self, deputy_id):
-        """Suggestions of one deputy for the dashboard: counts by status and the latest."""
-        return handlers.deputy_summary(deputy_id, self.db(readonly=True))
+    def deputy_summary(self, actor, deputy_id):
+        """Suggestions of one deputy for the dashboard, as far as ``actor`` may see them."""
+        return handlers.deputy_summary(deputy_id, actor, self.db(readonly=True))
 
     # -- departments, routing rules, deadlines ---------------------------------------------------------
     @rpc

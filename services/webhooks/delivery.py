@@ -22,7 +22,6 @@ from collections import Counter
 from functools import partial
 
 import eventlet
-import requests
 from eventlet.event import Event
 from marshmallow import ValidationError
 from nameko.extensions import DependencyProvider
@@ -35,14 +34,18 @@ from kernel.db import make_pool
 from kernel.envelope import ENVELOPE_SCHEMA
 from kernel.metrics import LATENCY_BUCKETS
 from services.suggestion import departments_amqp
+from services.webhooks.outbound import TIMEOUT, WebhookSender
 from services.webhooks.repository import DeliveryQueue
-from services.webhooks.domain import (DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, outcome, retry_delay,
-                                      sign, webhook_secret)
+from services.webhooks.domain import (DELIVERY_HEADER, EVENT_HEADER, PERMANENT_ERRORS, SIGNATURE_HEADER, outcome,
+                                      retry_delay, sign, webhook_secret)
+from services.webhooks.targets import TargetPolicy
 
 log = logging.getLogger(__name__)
 
 DELIVERIES = PromCounter("webhooks_deliveries_total", "Webhook delivery attempts by outcome", ["outcome"])
 DELIVERY_SECONDS = Histogram("webhooks_delivery_seconds", "Duration of webhook POSTs", buckets=LATENCY_BUCKETS)
+REFUSED = PromCounter("webhooks_refused_targets_total",
+                      "Webhook deliveries refused before connecting (target not allowed or not a valid URL)", ["error"])
 
 
 class DepartmentEventConsumer(Consumer):
@@ -131,12 +134,13 @@ class WebhookDispatcher(DependencyProvider):
         self.running = False
         self.wake = Event()
         self.last_loop = 0.0
-        self.session = None
+        # Send-time target checks and the pinned connection (services/webhooks/outbound.py).
+        self.sender = WebhookSender(TargetPolicy.from_config(config), self.timeout,
+                                    ca_certs=config.get("WEBHOOK_CA_BUNDLE") or None)
 
     def start(self):
         self.running = True
         self.pool.open(wait=False)
-        self.session = requests.Session()
         self.container.spawn_managed_thread(self._schedule_forever, identifier="webhook-scheduler")
 
     def stop(self):
@@ -208,23 +212,19 @@ class WebhookDispatcher(DependencyProvider):
                    DELIVERY_HEADER: str(claimed.id), "X-Renda-Attempt": str(claimed.attempts)}
         started_at = time.time()
         started = time.perf_counter()
-        status_code, error = None, None
         try:
-            with eventlet.Timeout(self.timeout + 1):  # a trickling server cannot hold us longer
-                response = self.session.post(claimed.url, data=body, headers=headers, timeout=self.timeout,
-                                             allow_redirects=False)
-                status_code = response.status_code
-                response.close()
-            if not 200 <= status_code < 300:
-                error = f"HTTP {status_code}"
+            with eventlet.Timeout(self.timeout + 1):  # a slow resolver or a trickling server cannot hold us longer
+                result = self.sender.post(claimed.url, body, headers)
+            status_code, error = result.status_code, result.error
         except eventlet.Timeout:
-            error = f"timed out after {self.timeout:g}s"
-        except requests.RequestException as exc:
-            error = f"{type(exc).__name__}: {str(exc)[:300]}"
+            status_code, error = None, TIMEOUT
         duration = time.perf_counter() - started
         DELIVERY_SECONDS.observe(duration)
         success = error is None
-        status = outcome(claimed.attempts, self.max_attempts, success)
+        permanent = error in PERMANENT_ERRORS
+        if permanent:
+            REFUSED.labels(error).inc()
+        status = outcome(claimed.attempts, self.max_attempts, success, permanent)
         DELIVERIES.labels(status if status != "pending" else "retry").inc()
         delay = 0 if success else retry_delay(claimed.attempts, self.base, self.factor, self.max_delay)
         with self.pool.connection(timeout=5) as conn:
@@ -235,4 +235,5 @@ class WebhookDispatcher(DependencyProvider):
         if not updated:
             log.warning("delivery %s changed while it was being delivered (webhook deleted?)", claimed.id)
         elif status == "dead":
-            log.error("webhook delivery %s dead after %d attempts: %s", claimed.id, claimed.attempts, error)
+            log.error("webhook delivery %s (webhook %s) dead after %d attempts: %s", claimed.id, claimed.webhook_id,
+                      claimed.attempts, error)

@@ -1,15 +1,17 @@
-"""Department webhooks: rules only, no I/O (URL checks, signatures, retry schedule)."""
+"""Department webhooks: rules only, no I/O (signatures, retry schedule, who may manage; which
+targets may be called: services/webhooks/targets.py)."""
 import hashlib
 import hmac
-import ipaddress
-import urllib.parse
 from dataclasses import dataclass, field
+
+from services.webhooks.targets import BLOCKED_ADDRESS, INVALID_URL
 
 SIGNATURE_HEADER = "X-Renda-Signature"
 EVENT_HEADER = "X-Renda-Event"
 DELIVERY_HEADER = "X-Renda-Delivery"
-MAX_URL_LENGTH = 2000
 STATUSES = ("pending", "delivered", "dead", "cancelled")
+# Refusals that another attempt cannot change: the delivery is dead at once (no retries).
+PERMANENT_ERRORS = (BLOCKED_ADDRESS, INVALID_URL)
 
 
 @dataclass
@@ -30,38 +32,6 @@ class Webhook:
         return {"id": self.id, "department": self.department, "url": self.url, "events": list(self.events),
                 "description": self.description, "created_by": self.created_by,
                 "created_at": self.created_at.isoformat() if hasattr(self.created_at, "isoformat") else self.created_at}
-
-
-def url_problems(url, allow_http=True):
-    """Why ``url`` cannot be a webhook target ([] if it can)."""
-    if not isinstance(url, str) or not url:
-        return ["a URL is required"]
-    if len(url) > MAX_URL_LENGTH:
-        return [f"at most {MAX_URL_LENGTH} characters"]
-    try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return ["not a valid URL"]
-    schemes = ("https", "http") if allow_http else ("https",)
-    if parts.scheme not in schemes:
-        return ["must be an " + " or ".join(schemes) + " URL"]
-    if not parts.hostname:
-        return ["must name a host"]
-    if parts.username or parts.password:
-        return ["must not carry credentials"]
-    if parts.fragment:
-        return ["must not have a fragment"]
-    if not allow_http:  # production: no loopback / private targets (SSRF)
-        try:
-            address = ipaddress.ip_address(parts.hostname)
-            if address.is_private or address.is_loopback or address.is_link_local:
-                return ["must not point at a private address"]
-        except ValueError:
-            if parts.hostname == "localhost":
-                return ["must not point at a private address"]
-    del port
-    return []
 
 
 def webhook_secret(master_key, webhook_id, salt):
@@ -85,11 +55,12 @@ def retry_delay(attempts, base, factor, max_delay):
     return min(float(max_delay), float(base) * float(factor) ** max(0, attempts - 1))
 
 
-def outcome(attempts, max_attempts, success):
-    """The delivery's status after an attempt."""
+def outcome(attempts, max_attempts, success, permanent=False):
+    """The delivery's status after an attempt; a permanent refusal is dead at once (the
+    department can replay it after fixing the URL)."""
     if success:
         return "delivered"
-    return "dead" if attempts >= max_attempts else "pending"
+    return "dead" if permanent or attempts >= max_attempts else "pending"
 
 
 def may_manage(actor, department):

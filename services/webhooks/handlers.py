@@ -4,7 +4,8 @@ import secrets
 import uuid
 
 from kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.webhooks.domain import Webhook, may_manage, url_problems, webhook_secret
+from services.webhooks.domain import Webhook, may_manage, webhook_secret
+from services.webhooks.targets import TargetRefused, check_url
 
 MAX_WEBHOOKS_PER_DEPARTMENT = 10
 
@@ -28,13 +29,15 @@ def check_access(actor, department, departments):
         raise Forbidden("a department manages only its own webhooks", {"department": department})
 
 
-def register_webhook(command, uow, master_key, allow_http=True):
-    """command: department, url, events, description, actor. Returns the webhook with its
+def register_webhook(command, uow, master_key, policy):
+    """command: department, url, events, description, actor; policy: a targets.TargetPolicy.
+    Stores the URL normalised (the host as it will be called). Returns the webhook with its
     secret (the only time the secret is shown)."""
-    problems = url_problems(command["url"], allow_http)
-    if problems:
-        raise ValidationFailed("invalid webhook", {"url": problems})
-    webhook = Webhook(id=str(uuid.uuid4()), department=command["department"], url=command["url"],
+    try:
+        target = check_url(command["url"], policy)
+    except TargetRefused as refused:
+        raise ValidationFailed("invalid webhook", {"url": [refused.message]})
+    webhook = Webhook(id=str(uuid.uuid4()), department=command["department"], url=target.url,
                       events=sorted(set(command.get("events") or [])), description=command.get("description", ""),
                       secret_salt=secrets.token_hex(16), created_by=(command.get("actor") or {}).get("username"))
     with uow:

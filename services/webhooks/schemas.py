@@ -3,6 +3,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from kernel.schemas import page_of
 from services.webhooks.domain import STATUSES
+from services.webhooks.targets import MAX_URL_LENGTH
 
 EVENT_TYPE = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="not an event type")
 
@@ -11,7 +12,9 @@ class WebhookCreateSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    url = fields.String(required=True, metadata={"description": "http(s) endpoint that receives POSTs"})
+    url = fields.String(required=True, validate=validate.Length(min=1, max=MAX_URL_LENGTH), metadata={
+        "description": "https endpoint that receives POSTs (http only where the platform allows it); it must "
+                       "resolve to public addresses only, checked again before every POST"})
     events = fields.List(fields.String(validate=EVENT_TYPE), load_default=list, validate=validate.Length(max=50),
                          metadata={"description": "event types to send (empty: all)"})
     description = fields.String(load_default="", validate=validate.Length(max=200))
@@ -20,7 +23,7 @@ class WebhookCreateSchema(Schema):
 class WebhookSchema(Schema):
     id = fields.String()
     department = fields.String()
-    url = fields.String()
+    url = fields.String(metadata={"description": "as it will be called (host normalised)"})
     events = fields.List(fields.String())
     description = fields.String()
     created_by = fields.String(allow_none=True)
@@ -45,12 +48,16 @@ class DeliveryQuerySchema(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
+ERROR_DESCRIPTION = ("short error class: timeout, connection_refused, connection_error, dns_failure, tls_error, "
+                     "bad_response, blocked_address (the host is or resolves to a non-public address; not sent, "
+                     "not retried), invalid_url (not retried), http_<status> (the endpoint answered non-2xx)")
+
 class AttemptSchema(Schema):
     attempt = fields.Integer()
     started_at = fields.String()
     duration_ms = fields.Float()
-    status_code = fields.Integer(allow_none=True)
-    error = fields.String(allow_none=True)
+    status_code = fields.Integer(allow_none=True, metadata={"description": "the endpoint's HTTP status"})
+    error = fields.String(allow_none=True, metadata={"description": ERROR_DESCRIPTION})
 
 
 class DeliverySchema(Schema):
@@ -63,7 +70,7 @@ class DeliverySchema(Schema):
     attempts = fields.Integer()
     next_attempt_at = fields.String(allow_none=True)
     last_status_code = fields.Integer(allow_none=True)
-    last_error = fields.String(allow_none=True)
+    last_error = fields.String(allow_none=True, metadata={"description": ERROR_DESCRIPTION})
     created_at = fields.String()
     delivered_at = fields.String(allow_none=True)
     attempt_log = fields.List(fields.Nested(AttemptSchema))

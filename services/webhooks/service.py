@@ -6,7 +6,6 @@ own secret, with retries and back-off, then dead (see services/webhooks/delivery
 Its bootstrap hook declares the department queues and users (departments_amqp).
 """
 
-from kernel.config import is_production
 from kernel.consumer import rpc
 from kernel.db import Database, make_pool
 from kernel.service import PlatformService
@@ -17,6 +16,7 @@ from services.webhooks.delivery import WebhookDispatcher, consume_department_eve
 from services.webhooks.repository import REPOSITORIES
 from services.webhooks.schemas import (DeliveryPageSchema, DeliveryQuerySchema, WebhookCreateSchema,
                                        WebhookCreatedSchema, WebhookListSchema)
+from services.webhooks.targets import TargetPolicy
 
 
 
@@ -51,12 +51,8 @@ class WebhooksService(PlatformService):
     def register_webhook(self, department, payload, actor):
         handlers.check_access(actor, department, self._departments())
         command = dict(load(WebhookCreateSchema(), payload), department=department, actor=actor)
-        allow_http = self.config.get("WEBHOOK_ALLOW_HTTP")
-        if allow_http in (None, ""):
-            allow_http = not is_production(self.config)
-        allow_http = str(allow_http).lower() in ("1", "true", "yes", "on")
         created = handlers.register_webhook(command, self.db(), self.config.get("WEBHOOK_SIGNING_SECRET", ""),
-                                            allow_http)
+                                            TargetPolicy.from_config(self.config))
         return WebhookCreatedSchema().dump(created)
 
     @rpc

@@ -2,6 +2,7 @@
 the delivery log, who may do what, input errors, and a signed delivery by the platform's
 own webhooks process."""
 import json
+import socket
 import uuid
 
 import pytest
@@ -65,7 +66,8 @@ def test_another_department_is_forbidden(client):
 
 
 def test_input_errors_name_the_field(client):
-    for bad in ("ftp://oa.example.cn/x", "oa.example.cn/hook", "https://", 42):
+    for bad in ("ftp://oa.example.cn/x", "oa.example.cn/hook", "https://", 42, "https://u:p@oa.example.cn/x",
+                "https://oa.example.cn/a b", "https://1.2.3.4.5/", "https://oa.example.cn/" + "a" * 2000):
         error = assert_json_error(register(client, "stats", bad), 400, "VALIDATION_ERROR")
         assert "url" in error["details"], error
     error = assert_json_error(client.post(BASE.format("stats"), as_user="dept-stats", json={}), 400)
@@ -96,3 +98,36 @@ def test_department_events_reach_the_webhook_signed_and_logged(client, broker):
         assert item["attempt_log"][0]["status_code"] == 200
         staff_view = client.get(BASE.format("water") + "/deliveries?status=delivered", as_user="staff").json()
         assert staff_view["total"] == 1
+
+
+def test_urls_are_stored_as_they_will_be_called(client):
+    """The host is normalised at registration (case, trailing dot, numeric IPv4 spellings):
+    the department sees the address the platform will actually call."""
+    for url, stored in (("https://OA.Stats.Example.CN./renda", "https://oa.stats.example.cn/renda"),
+                        ("http://0x7f000001:9/hook", "http://127.0.0.1:9/hook")):
+        created = register(client, "stats", url)
+        assert created.status_code == 201, created.text
+        assert created.json()["url"] == stored
+        client.request("DELETE", BASE.format("stats") + "/" + created.json()["id"], as_user="dept-stats")
+
+
+def test_delivery_log_shows_short_error_classes(client, broker):
+    """A refused connection is logged as ``connection_refused``: no exception or resolver text
+    that would let the log map hosts and ports."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    hook = register(client, "forestry", f"http://127.0.0.1:{closed}/renda").json()
+    try:
+        broker.publish(department_event("forestry"), exchange=EXCHANGE, routing_key="forestry.suggestion_assigned")
+
+        def attempted():
+            items = client.get(BASE.format("forestry") + f"/deliveries?webhook={hook['id']}",
+                               as_user="dept-forestry").json()["items"]
+            return items if items and items[0]["attempt_log"] else None
+        [item] = eventually(attempted, 15, "the first attempt logged")
+        attempt = item["attempt_log"][0]
+        assert (attempt["error"], attempt["status_code"]) == ("connection_refused", None)
+        assert item["last_error"] == "connection_refused"
+    finally:
+        client.request("DELETE", BASE.format("forestry") + "/" + hook["id"], as_user="dept-forestry")

@@ -70,9 +70,13 @@ def test_the_chair_sees_who_has_not_voted_and_never_a_choice(platform, browser, 
              client.get(f"/api/v1/meetings/{meeting.id}/attendance").json()["members"]}
 
     browser.navigate(f"{platform.gateway_url}/meetings/{meeting.id}/chair")
-    browser.evaluate("sessionStorage.setItem('renda.token', %s)" % json.dumps(client.token("staff")))
-    browser.navigate(f"{platform.gateway_url}/meetings/{meeting.id}/chair")
-    browser.wait_texts({"pending-count": "3", "voted": "0"})
+    sign_in_on_the_page(browser, "staff", "demo")
+    browser.wait_texts({"pending-count": "3", "voted": "0", "signed-in-as": "staff"})
+    # a browser session: the token is in an httpOnly cookie no script can read, not in storage
+    assert browser.evaluate("sessionStorage.length + localStorage.length") == 0
+    assert "renda_session" not in browser.evaluate("document.cookie")
+    browser.navigate(f"{platform.gateway_url}/meetings/{meeting.id}/chair")  # a reload stays signed in
+    browser.wait_texts({"pending-count": "3", "signed-in-as": "staff"})
 
     meeting.vote(item_id, members[1], "abstain")
     browser.wait_texts({"pending-count": "2", "voted": "1"})
@@ -80,6 +84,18 @@ def test_the_chair_sees_who_has_not_voted_and_never_a_choice(platform, browser, 
     assert sorted(listed) == sorted(f"{names[code]}（{code}）" for code in (members[0], members[2]))
     page = browser.evaluate("document.body.innerText")
     assert members[1] not in page  # who voted is not listed, and what they chose is shown nowhere
+
+    browser.evaluate("document.getElementById('sign-out').click()")
+    browser.wait_value("document.getElementById('login-panel').hidden", False)
+    browser.navigate(f"{platform.gateway_url}/meetings/{meeting.id}/chair")
+    browser.wait_texts({"pending-error": "登录后显示未表决名单"})  # signed out for good
+
+
+def sign_in_on_the_page(browser, username, password):
+    """Fill the chair page's sign-in form and submit it, as a person would."""
+    browser.wait_value("!!document.getElementById('login') && document.readyState === 'complete'", True)
+    browser.evaluate("document.getElementById('username').value = %s; document.getElementById('password').value = %s;"
+                     "document.getElementById('login').requestSubmit(); 0" % (json.dumps(username), json.dumps(password)))
 
 
 def test_an_appointment_list_voted_per_person_shows_each_candidate_after_close(platform, browser, client, config,

@@ -157,14 +157,22 @@ def test_openapi_document_is_openapi_3(client):
         assert ref.rsplit("/", 1)[1] in schemas, ref
     create = paths["/api/v1/deputies"]["post"]
     assert {"201", "400", "401", "403", "409", "413", "422"} <= set(create["responses"])
-    assert create["security"] == [{"bearer": []}]
+    assert create["security"] == [{"bearer": []}, {"session": []}]  # a bearer token or the session cookie
+    session_scheme = doc["components"]["securitySchemes"]["session"]
+    assert (session_scheme["type"], session_scheme["in"], session_scheme["name"]) == ("apiKey", "cookie", "renda_session")
+    assert any(param["name"] == "X-CSRF-Token" for param in create["parameters"])
+    for path in ("/api/v1/auth/token", "/api/v1/auth/session"):  # sign-in throttling is documented
+        assert "Retry-After" in paths[path]["post"]["responses"]["429"]["headers"]
     assert "bearer" in doc["components"]["securitySchemes"]
 
 
 def test_swagger_ui_references_the_document(client):
     page = client.get("/api/docs")
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
-    assert "/api/v1/openapi.json" in page.text and "swagger-ui-bundle.js" in page.text
+    assert "swagger-ui-bundle.js" in page.text and "renda-swagger-init.js" in page.text
+    init = client.get("/api/docs/static/renda-swagger-init.js")  # a file: the page runs no inline script
+    assert init.status_code == 200 and "/api/v1/openapi.json" in init.text
+    assert "javascript" in init.headers["Content-Type"]
     bundle = client.get("/api/docs/static/swagger-ui-bundle.js")
     assert bundle.status_code == 200 and len(bundle.content) > 100_000
     assert "javascript" in bundle.headers["Content-Type"]

@@ -182,9 +182,10 @@ def test_permissions_per_role(ready):
     sid = s["id"]
     assert client.get(f"/api/v1/suggestions/{sid}", as_user=LEAD).status_code == 200
     assert client.get(f"/api/v1/suggestions/{sid}", as_user=CO_SIGNER).status_code == 200
-    assert_json_error(client.get(f"/api/v1/suggestions/{sid}", as_user=OTHER), 403, "FORBIDDEN")
+    # what a caller may not see is answered as if it did not exist: 404, like the public gets
+    assert_json_error(client.get(f"/api/v1/suggestions/{sid}", as_user=OTHER), 404, "NOT_FOUND")
     assert client.get(f"/api/v1/suggestions/{sid}", as_user="dept-culture").status_code == 200
-    assert_json_error(client.get(f"/api/v1/suggestions/{sid}", as_user="dept-edu"), 403, "FORBIDDEN")
+    assert_json_error(client.get(f"/api/v1/suggestions/{sid}", as_user="dept-edu"), 404, "NOT_FOUND")
     assert client.get(f"/api/v1/suggestions/{sid}", as_user="staff").status_code == 200
     assert_json_error(client.get(f"/api/v1/suggestions/{sid}"), 404, "NOT_FOUND")  # public: not yet a result
     # lists are scoped
@@ -197,14 +198,17 @@ def test_permissions_per_role(ready):
     assert sid in [i["suggestion_id"] for i in inbox["items"]]
     assert_json_error(client.get("/api/v1/departments/culture/inbox", as_user="dept-edu"), 403, "FORBIDDEN")
     assert_json_error(client.get("/api/v1/departments/culture/inbox", as_user=LEAD), 403, "FORBIDDEN")
-    # a department acts only on its own assignments; a deputy cannot reply, a department cannot evaluate
-    assert_json_error(client.post(f"/api/v1/suggestions/{sid}/acknowledge", as_user="dept-edu"), 403)
+    # a department acts only on its own assignments (another's is not found); a deputy cannot reply,
+    # a department cannot evaluate (role checks: 403)
+    assert_json_error(client.post(f"/api/v1/suggestions/{sid}/acknowledge", as_user="dept-edu"), 404, "NOT_FOUND")
     assert_json_error(client.post(f"/api/v1/suggestions/{sid}/reply", as_user=LEAD,
                                   json={"category": "A", "content": "x" * 5}), 403)
     assert_json_error(client.post(f"/api/v1/suggestions/{sid}/review", as_user=LEAD,
                                   json={"decision": "accept"}), 403)
     assert_json_error(client.post(f"/api/v1/suggestions/{sid}/evaluation", as_user=OTHER,
-                                  json={"satisfaction": "satisfied"}), 403)
+                                  json={"satisfaction": "satisfied"}), 404, "NOT_FOUND")
+    assert_json_error(client.post(f"/api/v1/suggestions/{sid}/evaluation", as_user="dept-culture",
+                                  json={"satisfaction": "satisfied"}), 403, "FORBIDDEN")
     # once replied, the public sees the handling result, without deputies
     post(client, f"/api/v1/suggestions/{sid}/reply", "dept-culture", {"category": "A", "content": "已采纳并实施。"})
     public = client.get(f"/api/v1/suggestions/{sid}").json()
@@ -302,6 +306,50 @@ def test_dashboard_counts_real_suggestions(ready):
     summary = dashboard["suggestions"]
     assert summary["filed"] >= 1 and sum(summary["by_status"].values()) == summary["filed"]
     assert summary["items"] and summary["items"][0]["number"]
+
+
+def test_a_hidden_suggestion_answers_like_a_missing_one(ready):
+    """Same status, code and message shape for another deputy's suggestion in handling as for
+    an id that never existed: a deputy or department cannot probe which ids exist."""
+    client = ready
+    sid = assigned(client, lead="culture", co=None)["id"]
+    for user in (OTHER, "dept-edu", None):
+        hidden = assert_json_error(client.get(f"/api/v1/suggestions/{sid}", as_user=user), 404, "NOT_FOUND")
+        missing = assert_json_error(client.get("/api/v1/suggestions/ffffffffffffffff", as_user=user), 404,
+                                    "NOT_FOUND")
+        assert hidden["message"].replace(sid, "?") == missing["message"].replace("ffffffffffffffff", "?")
+    for path, user, body in ((f"/api/v1/suggestions/{sid}/withdraw", OTHER, {}),
+                             (f"/api/v1/suggestions/{sid}/reply", "dept-edu", {"category": "A", "content": "x" * 5}),
+                             (f"/api/v1/suggestions/{sid}/return", "dept-edu", {"reason": "不属于本单位职责"}),
+                             (f"/api/v1/suggestions/{sid}/extension", "dept-edu", {"reason": "需要协调"}),
+                             (f"/api/v1/suggestions/{sid}/views", "dept-edu", {"content": "意见"}),
+                             (f"/api/v1/suggestions/{sid}/follow-up", "dept-edu", {"content": "已解决"})):
+        assert_json_error(client.post(path, as_user=user, json=body), 404, "NOT_FOUND")
+    assert client.get(f"/api/v1/suggestions/{sid}", as_user=LEAD).status_code == 200
+
+
+def test_dashboard_shows_others_only_the_public_results(ready):
+    """Without a token (or as another deputy, or a department) a deputy's dashboard lists only
+    what /api/v1/suggestions shows the public; the deputy and staff see everything."""
+    client = ready
+    submitted = file(client, title="关于尚未审查的建议（不公开）")
+    rejected = file(client, title="关于被退回的建议（不公开）")
+    post(client, f"/api/v1/suggestions/{rejected['id']}/review", "staff",
+         {"decision": "reject", "reason": "petition"})
+    hidden = {submitted["id"], rejected["id"]}
+    public_statuses = {"replied", "rehandling", "closed"}
+    public_list = client.get(f"/api/v1/suggestions?deputy={LEAD}&limit=500").json()
+    for user in (None, OTHER, "dept-culture"):
+        summary = client.get(f"/api/v1/deputies/{LEAD}/dashboard", as_user=user).json()["suggestions"]
+        assert set(summary["by_status"]) <= public_statuses, (user, summary["by_status"])
+        assert summary["filed"] == public_list["total"], user
+        assert {i["status"] for i in summary["items"]} <= public_statuses
+        assert not hidden & {i["id"] for i in summary["items"]}
+        assert "不公开" not in str(summary)
+    for user in (LEAD, "staff"):
+        summary = client.get(f"/api/v1/deputies/{LEAD}/dashboard", as_user=user).json()["suggestions"]
+        assert hidden <= {i["id"] for i in summary["items"]}, user  # the two newest
+        assert summary["by_status"]["submitted"] >= 1 and summary["by_status"]["rejected"] >= 1
 
 
 def test_due_soon_and_overdue_raised_once(ready, probe, config, clock_pool):

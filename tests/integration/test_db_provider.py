@@ -5,6 +5,7 @@ import psycopg
 import pytest
 from psycopg import errors as pg_errors
 
+from kernel.bootstrap import role_name
 from kernel.config import service_dsn
 from kernel.consumer import rpc
 from kernel.db import Database
@@ -35,12 +36,13 @@ def concurrent_wall_time(cluster, calls, seconds):
     return time.perf_counter() - started, results
 
 
-def test_concurrent_queries_do_not_block_the_event_loop(start_service, cluster):
+def test_concurrent_queries_do_not_block_the_event_loop(start_service, cluster, prepared):
     """psycopg's C wait function would serialise these (ARCHITECTURE.md pitfall): 2 × 0.5 s ≈ 1.0 s."""
     start_service(SleepyService)
-    assert cluster.news.sleep(0) == ["svc_news", "news"]  # warm: the pool has its connections
+    role = role_name(prepared, "news")
+    assert cluster.news.sleep(0) == [role, "news"]  # warm: the pool has its connections
     elapsed, results = concurrent_wall_time(cluster, 2, 0.5)
-    assert results == [["svc_news", "news"]] * 2
+    assert results == [[role, "news"]] * 2
     assert elapsed < 0.8, f"two concurrent pg_sleep(0.5) took {elapsed:.2f}s"
 
 
@@ -74,8 +76,9 @@ def deputy_role(prepared):
         yield conn
 
 
-def test_service_role_sees_its_own_schema(deputy_role):
-    assert deputy_role.execute("SELECT current_user, current_schema()").fetchone() == ("svc_deputy", "deputy")
+def test_service_role_sees_its_own_schema(deputy_role, prepared):
+    assert deputy_role.execute("SELECT current_user, current_schema()").fetchone() == (
+        role_name(prepared, "deputy"), "deputy")
     deputy_role.execute("SELECT count(*) FROM deputies").fetchone()  # unqualified: its own schema
 
 

@@ -12,13 +12,12 @@ import requests
 from nameko.runners import ServiceRunner
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from gateway.auth import issue_token
 from gateway.service import GatewayService
 from kernel.config import service_dsn
 from kernel.metrics import service_metrics
 from services.deputy.service import DeputyService
 from tests.integration.helpers import Broker, counter_value
-from tests.support.platform import PYTHON, ROOT, eventually, free_port, new_deputy_payload
+from tests.support.platform import PYTHON, ROOT, account_headers, eventually, free_port, new_deputy_payload
 from tests.support.smtp_sink import read_messages
 
 QUEUE = "evt-suggestion-{0}--deputy.on_suggestion_{0}"
@@ -79,8 +78,9 @@ def new_deputy(stack, email=None):
 
 
 def token(stack, role, subject):
-    account = {"username": subject or role, "role": role, "subject": subject}
-    return {"Authorization": "Bearer " + issue_token(account, stack["config"]["JWT_SECRET"], 600)}
+    """Every token is checked against its account: new deputies get one in the gateway's schema."""
+    username = {"department": f"dept-{subject}", "staff": "staff"}.get(role, subject)
+    return account_headers(stack["config"], username, role, subject)
 
 
 def inbox(stack, code, **params):

@@ -184,3 +184,29 @@ def test_return_window_and_extension_cap(uow, deputies):
     s = handlers.decide_extension(s.id, {"department": "edu", "approved": True}, STAFF, uow())
     a = s.assignments[0]
     assert a.due_date == a.latest_due_date and a.extension_status == "approved"
+
+
+def test_dashboard_summary_shows_others_only_the_public_results(uow, deputies):
+    """The deputy and staff see every suggestion of the deputy; the public, other deputies and
+    departments only the handling results the public list shows (no submitted or rejected titles)."""
+    lead = deputies[3]
+    submitted = file(uow, lead, title="关于尚未审查的建议（标题不公开）")
+    rejected = file(uow, lead, title="关于被退回的建议（标题不公开）")
+    handlers.review(rejected.id, {"decision": "reject", "reason": "petition"}, STAFF, uow())
+    replied = file(uow, lead)
+    handlers.review(replied.id, {"decision": "accept"}, STAFF, uow())
+    handlers.assign(replied.id, {"assignments": [{"department": "edu", "role": "lead"}]}, STAFF, uow())
+    handlers.reply(replied.id, {"category": "A", "content": "已解决"}, dept("edu"), uow())
+
+    for actor in (deputy(lead), STAFF):
+        summary = handlers.deputy_summary(lead, actor, uow())
+        assert summary["by_status"] == {"submitted": 1, "rejected": 1, "replied": 1} and summary["filed"] == 3
+        assert {i["id"] for i in summary["items"]} == {submitted.id, rejected.id, replied.id}
+        assert summary["public"] is False
+    for actor in ({"username": None, "role": "public", "subject": None}, deputy(deputies[0]), dept("edu")):
+        summary = handlers.deputy_summary(lead, actor, uow())
+        assert summary["by_status"] == {"replied": 1} and summary["filed"] == 1, actor
+        assert [i["id"] for i in summary["items"]] == [replied.id], actor
+        assert summary["public"] is True
+        public_list, total = handlers.list_suggestions({"deputy": lead}, {"role": "public"}, uow())
+        assert total == 1 and [s["id"] for s in public_list] == [replied.id]

@@ -16,9 +16,11 @@ class Received:
 class RecordingServer:
     """``with RecordingServer(status=200, fail_first=0, delay=0) as server: server.url``.
     Answers ``fail_status`` to the first ``fail_first`` requests, then ``status``; sleeps
-    ``delay`` seconds before answering (a slow endpoint)."""
+    ``delay`` seconds before answering (a slow endpoint). With ``tls`` (a server-side
+    ssl.SSLContext) it speaks https and records the SNI names clients sent in
+    ``server_names``."""
 
-    def __init__(self, status=200, fail_first=0, fail_status=500, delay=0.0):
+    def __init__(self, status=200, fail_first=0, fail_status=500, delay=0.0, tls=None):
         self.status = status
         self.fail_first = fail_first
         self.fail_status = fail_status
@@ -49,11 +51,20 @@ class RecordingServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.scheme = "https" if tls else "http"
+        self.server_names = []
+        if tls:
+            tls.sni_callback = lambda sock, name, context: self.server_names.append(name)
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def port(self):
+        return self.server.server_address[1]
 
     def __enter__(self):
         self.thread.start()

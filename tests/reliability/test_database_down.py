@@ -16,7 +16,7 @@ def test_database_down_write_503_no_event_then_recovery(stack, launch):
     platform = launch()
     platform.wait_healthy()
     client = platform.client()
-    client.token("staff")  # signing in needs the database; tokens do not
+    client.token("staff")  # signing in needs the database (so does checking a token, past its 3 s cache)
     failed_name = "断库" + uuid.uuid4().hex[:8]
     failed = new_deputy_payload(name=failed_name)
     probe = EventProbe(stack.amqp_uri, "deputy", "deputy_registered")

@@ -189,6 +189,41 @@ class PlatformProcesses:
                 proc.wait()
 
 
+def account_headers(config, username, role, subject, ttl=600):
+    """Bearer headers for ``username``, whose account is made directly in the gateway's schema
+    when missing (with no usable password): for tests that need principals without signing
+    in through bcrypt. The token carries the account's current token version."""
+    from gateway.auth import issue_token
+    from kernel.config import service_dsn
+
+    with psycopg.connect(service_dsn(config, "gateway"), autocommit=True) as conn:
+        conn.execute("INSERT INTO accounts (username, password_hash, role, subject) VALUES (%s, '!', %s, %s) "
+                     "ON CONFLICT (username) DO NOTHING", (username, role, subject))
+        version = conn.execute("SELECT token_version FROM accounts WHERE username = %s", (username,)).fetchone()[0]
+    account = {"username": username, "role": role, "subject": subject, "token_version": version}
+    return {"Authorization": "Bearer " + issue_token(account, config["JWT_SECRET"], ttl)}
+
+
+class SourceAddressAdapter(requests.adapters.HTTPAdapter):
+    """Connections from another loopback address (127.0.0.0/8): the gateway sees another client."""
+
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def session_from(address):
+    """A requests session whose connections come from ``address`` (e.g. "127.0.0.23")."""
+    session = requests.Session()
+    adapter = SourceAddressAdapter(address)
+    session.mount("http://", adapter)
+    return session
+
+
 class Client:
     """HTTP client of the gateway with the demo accounts' tokens."""
 

@@ -91,3 +91,21 @@ def test_hash_and_check_password():
 
 def test_check_password_against_a_malformed_hash_is_false():
     assert not check_password("demo", "not-a-bcrypt-hash")
+
+
+# -- token versions and sessions (issue 8) ----------------------------------------------------
+def test_token_carries_the_account_token_version_and_the_session():
+    principal = read_token(issue_token(dict(ACCOUNT, token_version=7), SECRET, 60, session_id="s-1"), SECRET)
+    assert principal.token_version == 7 and principal.session_id == "s-1"
+    assert read_token(issue_token(ACCOUNT, SECRET, 60), SECRET).session_id is None
+
+
+@pytest.mark.parametrize("version", [None, "3", 1.5, True])
+def test_token_without_an_integer_version_is_refused(version):
+    """A token that carries no token version could never be revoked: refused."""
+    import time
+    claims = {"sub": "D0001", "role": "deputy", "exp": int(time.time()) + 60}
+    if version is not None:
+        claims["ver"] = version
+    with pytest.raises(jwt.InvalidTokenError):
+        read_token(jwt.encode(claims, SECRET, algorithm="HS256"), SECRET)

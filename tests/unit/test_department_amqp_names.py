@@ -66,5 +66,24 @@ class FakeAdmin:
 
 def test_users_get_read_only_permissions_on_their_own_queue():
     admin = FakeAdmin()
-    d.provision_users({"AMQP_URI": "amqp://g:g@h:5672/renda"}, codes=["edu"], admin=admin)
+    d.provision_users({"AMQP_URI": "amqp://g:g@h:5672/renda", "DEPARTMENT_AMQP_SECRET": "s3"}, codes=["edu"],
+                      admin=admin)
     assert admin.calls == [("user", "dept-edu"), ("perm", "renda", "dept-edu", "^$", "^$", d.read_permission("edu"))]
+
+
+def test_there_is_no_default_department_secret():
+    """Passwords used to fall back to a published development secret."""
+    with pytest.raises(d.ProvisioningError):
+        d.department_password({"AMQP_URI": "amqp://u:p@h/"}, "edu")
+    with pytest.raises(d.ProvisioningError):
+        d.department_password({"AMQP_URI": "amqp://u:p@h/", "DEPARTMENT_AMQP_SECRET": ""}, "edu")
+
+
+def test_a_user_prefix_of_its_own_gives_other_users_and_passwords():
+    """Tests provision users of their own (RabbitMQ users are global to the broker)."""
+    config = {"AMQP_URI": "amqp://g:g@h:5672/renda_test", "DEPARTMENT_AMQP_SECRET": "s3"}
+    mine = dict(config, DEPARTMENT_AMQP_USER_PREFIX="renda_test--dept-")
+    assert d.department_user(config, "edu") == "dept-edu"
+    assert d.department_user(mine, "edu") == "renda_test--dept-edu"
+    assert d.department_password(mine, "edu") != d.department_password(config, "edu")
+    assert d.department_amqp_uri(mine, "edu").startswith("amqp://renda_test--dept-edu:")

@@ -6,7 +6,7 @@ import pytest
 from nameko.exceptions import RemoteError, deserialize, serialize
 from nameko.rpc import UnknownService
 
-from gateway.errors import ERROR_TABLE, response_for, status_of
+from gateway.errors import ERROR_TABLE, CsrfRejected, TooManyRequests, response_for, status_of
 from kernel import errors
 
 DETAILS = {"field": ["is wrong"], "limit": 3}
@@ -49,6 +49,19 @@ def test_expected_statuses():
     assert table[errors.NotFound] == 404 and table[errors.Conflict] == 409
     assert table[errors.Unprocessable] == 422 and table[errors.ServiceUnavailable] == 503
     assert table[errors.DeadlineExceeded] == 504
+
+
+def test_too_many_requests_is_429_with_retry_after():
+    response = response_for(TooManyRequests("too many failed sign-ins", {"retry_after_seconds": 30}),
+                            headers={"X-Correlation-ID": "c-1"})
+    assert response.status_code == 429 and response.headers["Retry-After"] == "30"
+    assert response.headers["X-Correlation-ID"] == "c-1"
+    assert body_of(response)["error"] == {"code": "RATE_LIMITED", "message": "too many failed sign-ins",
+                                          "details": {"retry_after_seconds": 30}}
+
+
+def test_a_write_without_the_csrf_token_is_403_with_its_own_code():
+    assert status_of(CsrfRejected("send X-CSRF-Token")) == (403, "CSRF_TOKEN_INVALID")
 
 
 def test_unknown_service_is_503():

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from kernel.errors import Conflict, Forbidden, Unprocessable, ValidationFailed
+from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable, ValidationFailed
 from kernel.testing import FakeUnitOfWork
 from services.suggestion import domain, handlers
 from services.suggestion.domain import Assignment, Suggestion
@@ -254,7 +254,7 @@ def test_a_co_handler_sends_views_and_cannot_reply(uow):
     handlers.send_view(s.id, {"content": "同意"}, dept("finance"), uow, now=NOW)
     copy_ = [e for e in uow.published if e["type"] == "suggestion_view_sent"][0]
     assert copy_["data"]["to_department"] == "edu"
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # not transport's: as unknown to it as a missing id
         handlers.acknowledge(s.id, dept("transport"), uow, now=NOW)
 
 
@@ -280,3 +280,71 @@ def test_threshold_setting_reads_off_values():
         is None
     assert handlers.SuggestionSettings.from_config({"SUGGESTION_AUTO_ASSIGN_THRESHOLD": "2.5"}).auto_assign_threshold \
         == 2.5
+
+
+# -- what a caller may not see does not exist for them (404, never a 403 that confirms it) -------
+def _assigned(uow, department="edu"):
+    s = _file(uow)
+    handlers.review(s.id, {"decision": "accept"}, STAFF, uow, now=NOW)
+    return handlers.assign(s.id, {"assignments": [{"department": department, "role": "lead"}]}, STAFF, uow, now=NOW)
+
+
+def _same_as_missing(call, uow, suggestion_id):
+    """``call(id)`` fails for ``suggestion_id`` exactly as for an id that does not exist."""
+    with pytest.raises(NotFound) as hidden:
+        call(suggestion_id)
+    with pytest.raises(NotFound) as missing:
+        call("no-such-id")
+    assert hidden.value.message.replace(suggestion_id, "?") == missing.value.message.replace("no-such-id", "?")
+    assert set(hidden.value.details) == set(missing.value.details) == {"id"}
+
+
+def test_another_deputys_suggestion_in_handling_is_not_found(uow):
+    s = _assigned(uow)
+    other = deputy("D0002")
+    _same_as_missing(lambda sid: handlers.get_suggestion(sid, other, uow), uow, s.id)
+    _same_as_missing(lambda sid: handlers.evaluate(sid, {"satisfaction": "satisfied"}, other, uow, now=NOW), uow, s.id)
+    _same_as_missing(lambda sid: handlers.withdraw(sid, {}, other, uow, now=NOW), uow, s.id)
+    assert handlers.get_suggestion(s.id, deputy("D0001"), uow)["id"] == s.id
+    with pytest.raises(NotFound):
+        handlers.get_suggestion(s.id, {"role": "public"}, uow)
+
+
+def test_another_departments_assignment_is_not_found(uow):
+    s = _assigned(uow, "edu")
+    other = dept("finance")
+    _same_as_missing(lambda sid: handlers.get_suggestion(sid, other, uow), uow, s.id)
+    _same_as_missing(lambda sid: handlers.acknowledge(sid, other, uow, now=NOW), uow, s.id)
+    _same_as_missing(lambda sid: handlers.reply(sid, {"category": "A", "content": "x"}, other, uow, now=NOW), uow, s.id)
+    _same_as_missing(lambda sid: handlers.request_extension(sid, {"reason": "r"}, other, uow, now=NOW), uow, s.id)
+    _same_as_missing(lambda sid: handlers.return_assignment(sid, {"reason": "r"}, other, uow, now=NOW), uow, s.id)
+    _same_as_missing(lambda sid: handlers.send_view(sid, {"content": "c"}, other, uow, now=NOW), uow, s.id)
+    _same_as_missing(lambda sid: handlers.follow_up(sid, {"content": "c"}, other, uow, now=NOW), uow, s.id)
+
+
+def test_a_public_result_still_answers_403_for_what_the_caller_may_not_do(uow):
+    """Once replied the suggestion is public: its existence is no secret, and who may act
+    on it is a plain 403 again."""
+    s = _assigned(uow, "edu")
+    handlers.reply(s.id, {"category": "A", "content": "已解决"}, dept("edu"), uow, now=NOW)
+    with pytest.raises(Forbidden):
+        handlers.evaluate(s.id, {"satisfaction": "satisfied"}, deputy("D0002"), uow, now=NOW)
+    with pytest.raises(Forbidden):
+        handlers.follow_up(s.id, {"content": "c"}, dept("finance"), uow, now=NOW)
+    assert handlers.get_suggestion(s.id, deputy("D0002"), uow)["public"] is True
+    assert handlers.get_suggestion(s.id, dept("finance"), uow)["public"] is True
+
+
+def test_staff_only_actions_stay_403_for_everyone_else(uow):
+    s = _file(uow)
+    for actor in (deputy("D0001"), deputy("D0002"), dept("edu"), {"role": "public"}):
+        with pytest.raises(Forbidden):
+            handlers.review(s.id, {"decision": "accept"}, actor, uow, now=NOW)
+
+
+def test_who_sees_all_of_a_deputys_suggestions():
+    assert domain.sees_all_suggestions_of(deputy("D0001"), "D0001")
+    assert domain.sees_all_suggestions_of(STAFF, "D0001")
+    assert domain.sees_all_suggestions_of({"role": "admin", "subject": None}, "D0001")
+    for actor in (deputy("D0002"), dept("edu"), {"role": "public"}, {"role": "department", "subject": "D0001"}):
+        assert not domain.sees_all_suggestions_of(actor, "D0001"), actor

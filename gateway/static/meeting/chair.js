@@ -1,31 +1,76 @@
 /* The chair's view: attendance, the running count, and WHO has not voted yet — from
  * GET /api/v1/meetings/{id}/items/{item}/pending (staff or the meeting's chair), refreshed
- * at most once a second while the item is open. Never anyone's choice on a secret item. */
+ * at most once a second while the item is open. Never anyone's choice on a secret item.
+ *
+ * Signing in opens a browser session (POST /api/v1/auth/session): the gateway keeps the
+ * token in an httpOnly cookie this script cannot read, and nothing is put in localStorage or
+ * sessionStorage. Writes made with the cookie send the session's CSRF token (kept in memory
+ * only, and read again from GET /api/v1/me after a reload). */
 (function () {
   "use strict";
   var L = window.MeetingLive;
   var setText = L.setText;
   var STATUS = {open: "表决中", closed: "表决结束"};
   var meetingId = L.meetingIdFromPath();
-  var token = window.sessionStorage.getItem("renda.token");
+  var signedIn = false;
+  var csrfToken = null;
   var live = null;
   var refreshTimer = null;
   var lastRefresh = 0;
 
+  function call(method, path, body) {
+    var headers = {};
+    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
+    if (method !== "GET" && csrfToken) { headers["X-CSRF-Token"] = csrfToken; }
+    return fetch(path, {method: method, credentials: "same-origin", headers: headers,
+                        body: body === undefined ? undefined : JSON.stringify(body)})
+      .then(function (response) {
+        return response.json().catch(function () { return {}; })
+          .then(function (json) { return [response, json]; });
+      });
+  }
+
+  function showSignedIn(yes, who) {
+    signedIn = yes;
+    document.getElementById("login-panel").hidden = yes;
+    document.getElementById("session-panel").hidden = !yes;
+    setText("signed-in-as", yes ? who : "");
+  }
+
   function signIn(event) {
     event.preventDefault();
-    var body = JSON.stringify({username: document.getElementById("username").value,
-                               password: document.getElementById("password").value});
-    fetch("/api/v1/auth/token", {method: "POST", headers: {"Content-Type": "application/json"}, body: body})
-      .then(function (response) { return response.json().then(function (json) { return [response, json]; }); })
+    call("POST", "/api/v1/auth/session", {username: document.getElementById("username").value,
+                                          password: document.getElementById("password").value})
       .then(function (pair) {
         if (!pair[0].ok) { setText("login-error", (pair[1].error || {}).message || "登录失败"); return; }
-        token = pair[1].access_token;
-        window.sessionStorage.setItem("renda.token", token);
+        csrfToken = pair[1].csrf_token;
+        document.getElementById("password").value = "";
         setText("login-error", "");
-        document.getElementById("login-panel").hidden = true;
+        showSignedIn(true, pair[1].username);
         scheduleRefresh();
-      });
+      })
+      .catch(function () { setText("login-error", "网络错误"); });
+  }
+
+  function signOut() {
+    call("DELETE", "/api/v1/auth/session").then(function () {
+      csrfToken = null;
+      showSignedIn(false);
+      document.getElementById("pending").textContent = "";
+      setText("pending-count", null);
+    });
+  }
+
+  function restoreSession() {
+    call("GET", "/api/v1/me").then(function (pair) {
+      if (pair[0].ok) {
+        csrfToken = pair[1].csrf_token || null;
+        showSignedIn(true, pair[1].username);
+        scheduleRefresh();
+      } else {
+        showSignedIn(false);
+      }
+    }).catch(function () { showSignedIn(false); });
   }
 
   function scheduleRefresh() {
@@ -43,14 +88,12 @@
       setText("pending-count", item ? 0 : null);
       return;
     }
-    if (!token) { setText("pending-error", "登录后显示未表决名单"); return; }
-    fetch("/api/v1/meetings/" + encodeURIComponent(meetingId) + "/items/" + encodeURIComponent(item.item_id) +
-          "/pending", {headers: {"Authorization": "Bearer " + token}})
-      .then(function (response) { return response.json().then(function (json) { return [response, json]; }); })
+    if (!signedIn) { setText("pending-error", "登录后显示未表决名单"); return; }
+    call("GET", "/api/v1/meetings/" + encodeURIComponent(meetingId) + "/items/" + encodeURIComponent(item.item_id) +
+         "/pending")
       .then(function (pair) {
         if (!pair[0].ok) {
-          if (pair[0].status === 401) { window.sessionStorage.removeItem("renda.token"); token = null;
-            document.getElementById("login-panel").hidden = false; }
+          if (pair[0].status === 401) { csrfToken = null; showSignedIn(false); }
           setText("pending-error", (pair[1].error || {}).message || "无法获取未表决名单");
           return;
         }
@@ -81,6 +124,7 @@
   }
 
   document.getElementById("login").addEventListener("submit", signIn);
-  if (token) { document.getElementById("login-panel").hidden = true; }
+  document.getElementById("sign-out").addEventListener("click", signOut);
+  restoreSession();
   live = new L(meetingId, render).start();
 })();
