@@ -4,6 +4,24 @@
  */
 
 export interface paths {
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in a browser: sets the httpOnly session cookie and answers the CSRF token that cookie-authenticated writes must send as X-CSRF-Token (429 with Retry-After after repeated failures) */
+        post: operations["create_session"];
+        /** Sign the browser out: ends its session (also for a copy of the cookie) and clears the cookie */
+        delete: operations["delete_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/token": {
         parameters: {
             query?: never;
@@ -13,7 +31,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in: exchange username and password for a bearer token */
+        /** Sign in: exchange username and password for a bearer token (429 with Retry-After after repeated failures) */
         post: operations["create_token"];
         delete?: never;
         options?: never;
@@ -211,7 +229,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Profile, suggestions and meeting attendance, gathered concurrently; parts whose service is down are listed in 'unavailable' */
+        /** Profile, suggestions and meeting attendance, gathered concurrently; parts whose service is down are listed in 'unavailable'. Suggestions: the deputy and staff see all; anyone else only the public handling results (replied, rehandling, closed) */
         get: operations["deputy_dashboard"];
         put?: never;
         post?: never;
@@ -229,7 +247,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Who the bearer token stands for
+         * Who the token or session stands for (a session also gets its CSRF token)
          * @description Roles: deputy, department, staff
          */
         get: operations["me"];
@@ -311,7 +329,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Change your own password (the current one is required; at least 10 characters)
+         * Change your own password (the current one is required; 10 to 72 bytes, not the username, not one repeated character, not a common password). Signs out every token and session
          * @description Roles: deputy, department, staff
          */
         post: operations["change_own_password"];
@@ -1112,8 +1130,10 @@ export interface components {
         Attempt: {
             attempt?: number;
             duration_ms?: number;
+            /** @description short error class: timeout, connection_refused, connection_error, dns_failure, tls_error, bad_response, blocked_address (the host is or resolves to a non-public address; not sent, not retried), invalid_url (not retried), http_<status> (the endpoint answered non-2xx) */
             error?: string | null;
             started_at?: string;
+            /** @description the endpoint's HTTP status */
             status_code?: number | null;
         };
         Attendance: {
@@ -1201,6 +1221,7 @@ export interface components {
             event_id?: string;
             event_type?: string;
             id?: string;
+            /** @description short error class: timeout, connection_refused, connection_error, dns_failure, tls_error, bad_response, blocked_address (the host is or resolves to a non-public address; not sent, not retried), invalid_url (not retried), http_<status> (the endpoint answered non-2xx) */
             last_error?: string | null;
             last_status_code?: number | null;
             next_attempt_at?: string | null;
@@ -1415,6 +1436,8 @@ export interface components {
             yes?: number;
         };
         Me: {
+            /** @description only when signed in by the session cookie: the value writes must send as X-CSRF-Token */
+            csrf_token?: string;
             role?: string;
             subject?: string | null;
             username?: string;
@@ -1494,6 +1517,7 @@ export interface components {
         };
         PasswordChange: {
             current_password: string;
+            /** @description 10 to 72 bytes in UTF-8; not the username, not one repeated character, not a common password */
             new_password: string;
         };
         Pending: {
@@ -1612,6 +1636,19 @@ export interface components {
         RoutingRulePage: {
             items?: components["schemas"]["RoutingRule"][];
             total?: number;
+        };
+        Session: {
+            /** @description send it as X-CSRF-Token with every write (POST, PUT, PATCH, DELETE) made with the session cookie */
+            csrf_token?: string;
+            /** @description seconds the session cookie lasts */
+            expires_in?: number;
+            role?: string;
+            subject?: string | null;
+            username?: string;
+        };
+        SignedOut: {
+            /** @description false when there was no session to end */
+            signed_out?: boolean;
         };
         Similar: {
             id?: string;
@@ -1741,6 +1778,7 @@ export interface components {
             token_type?: string;
         };
         TokenRequest: {
+            /** @description at most 72 bytes in UTF-8 */
             password: string;
             username: string;
         };
@@ -1751,6 +1789,7 @@ export interface components {
             description?: string;
             events?: string[];
             id?: string;
+            /** @description as it will be called (host normalised) */
             url?: string;
         };
         WebhookCreate: {
@@ -1758,7 +1797,7 @@ export interface components {
             description: string;
             /** @description event types to send (empty: all) */
             events?: string[];
-            /** @description http(s) endpoint that receives POSTs */
+            /** @description https endpoint that receives POSTs (http only where the platform allows it); it must resolve to public addresses only, checked again before every POST */
             url: string;
         };
         WebhookCreated: {
@@ -1770,6 +1809,7 @@ export interface components {
             id?: string;
             /** @description signing secret: shown once, keep it */
             secret?: string;
+            /** @description as it will be called (host normalised) */
             url?: string;
         };
         WebhookList: {
@@ -1788,6 +1828,142 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    create_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description VALIDATION_ERROR / MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNPROCESSABLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: too many failed sign-ins for this account or from this client; details.retry_after_seconds says how long to wait */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DEADLINE_EXCEEDED */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOut"];
+                };
+            };
+            /** @description VALIDATION_ERROR / MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DEADLINE_EXCEEDED */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     create_token: {
         parameters: {
             query?: never;
@@ -1840,6 +2016,17 @@ export interface operations {
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: too many failed sign-ins for this account or from this client; details.retry_after_seconds says how long to wait */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1957,7 +2144,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2033,7 +2220,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2074,7 +2261,10 @@ export interface operations {
     create_webhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 code: string;
             };
@@ -2113,7 +2303,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2222,7 +2412,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2263,7 +2453,10 @@ export interface operations {
     replay_webhook_delivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 code: string;
                 delivery_id: string;
@@ -2297,7 +2490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2365,7 +2558,10 @@ export interface operations {
     delete_webhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 code: string;
                 webhook_id: string;
@@ -2399,7 +2595,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2496,6 +2692,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2534,7 +2732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2651,7 +2849,10 @@ export interface operations {
     update_deputy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 deputy_id: string;
             };
@@ -2690,7 +2891,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2758,7 +2959,10 @@ export interface operations {
     issue_deputy_account: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 deputy_id: string;
             };
@@ -2793,7 +2997,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2952,7 +3156,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3022,7 +3226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3054,7 +3258,10 @@ export interface operations {
     read_all_my_notifications: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3087,7 +3294,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3146,7 +3353,10 @@ export interface operations {
     read_my_notification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 notification_id: string;
             };
@@ -3181,7 +3391,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3249,7 +3459,10 @@ export interface operations {
     change_own_password: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3284,7 +3497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3314,6 +3527,17 @@ export interface operations {
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: too many failed sign-ins for this account or from this client; details.retry_after_seconds says how long to wait */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3394,6 +3618,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3432,7 +3658,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3607,7 +3833,10 @@ export interface operations {
     meeting_checkin: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 meeting_id: string;
             };
@@ -3646,7 +3875,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3714,7 +3943,10 @@ export interface operations {
     meeting_checkout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 meeting_id: string;
             };
@@ -3753,7 +3985,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3821,7 +4053,10 @@ export interface operations {
     add_meeting_item: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 meeting_id: string;
             };
@@ -3860,7 +4095,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3987,7 +4222,10 @@ export interface operations {
     cast_ballot: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 meeting_id: string;
                 item_id: string;
@@ -4027,7 +4265,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4095,7 +4333,10 @@ export interface operations {
     close_meeting_item: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 meeting_id: string;
                 item_id: string;
@@ -4131,7 +4372,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4199,7 +4440,10 @@ export interface operations {
     open_meeting_item: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 meeting_id: string;
                 item_id: string;
@@ -4233,7 +4477,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4337,7 +4581,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4497,7 +4741,10 @@ export interface operations {
     enter_tally: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 meeting_id: string;
                 item_id: string;
@@ -4535,7 +4782,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4692,7 +4939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4724,7 +4971,10 @@ export interface operations {
     create_routing_rule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4761,7 +5011,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4820,7 +5070,10 @@ export interface operations {
     delete_routing_rule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 rule_id: string;
             };
@@ -4853,7 +5106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4894,7 +5147,10 @@ export interface operations {
     update_routing_rule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 rule_id: string;
             };
@@ -4933,7 +5189,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5105,6 +5361,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5143,7 +5401,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5239,7 +5497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5385,7 +5643,10 @@ export interface operations {
     acknowledge_suggestion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 suggestion_id: string;
             };
@@ -5420,7 +5681,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5488,7 +5749,10 @@ export interface operations {
     assign_suggestion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 suggestion_id: string;
             };
@@ -5527,7 +5791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5595,7 +5859,10 @@ export interface operations {
     evaluate_suggestion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 suggestion_id: string;
             };
@@ -5634,7 +5901,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5702,7 +5969,10 @@ export interface operations {
     request_extension: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 suggestion_id: string;
             };
@@ -5741,7 +6011,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5809,7 +6079,10 @@ export interface operations {
     decide_extension: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 suggestion_id: string;
             };
@@ -5848,7 +6121,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5916,7 +6189,10 @@ export interface operations {
     follow_up_suggestion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 suggestion_id: string;
             };
@@ -5955,7 +6231,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6058,7 +6334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6099,7 +6375,10 @@ export interface operations {
     reply_suggestion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 suggestion_id: string;
             };
@@ -6138,7 +6417,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6206,7 +6485,10 @@ export interface operations {
     return_suggestion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 suggestion_id: string;
             };
@@ -6245,7 +6527,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6313,7 +6595,10 @@ export interface operations {
     review_suggestion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 suggestion_id: string;
             };
@@ -6352,7 +6637,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6455,7 +6740,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6496,7 +6781,10 @@ export interface operations {
     send_view: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 suggestion_id: string;
             };
@@ -6535,7 +6823,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6603,7 +6891,10 @@ export interface operations {
     withdraw_suggestion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
             path: {
                 suggestion_id: string;
             };
@@ -6642,7 +6933,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -20,11 +20,9 @@ function failureOf(status: number, error: ApiError | null, retryAfter: string | 
 
 export async function signIn(username: string, password: string): Promise<SignInFailure | null> {
   try {
-    const { data, error, response } = await api.POST("/api/v1/auth/session" as never, {
-      body: { username, password } as never,
-    });
+    const { data, error, response } = await api.POST("/api/v1/auth/session", { body: { username, password } });
     if (data) {
-      remember(data as Record<string, string>);
+      remember(data);
       return null;
     }
     return failureOf(response.status, errorOf(error), response.headers.get("Retry-After"));
@@ -36,13 +34,13 @@ export async function signIn(username: string, password: string): Promise<SignIn
 export async function restore(): Promise<boolean> {
   const { data } = await api.GET("/api/v1/me");
   if (data) {
-    remember(data as Record<string, string>);
+    remember(data);
     return true;
   }
   return false;
 }
 
 export async function signOut(): Promise<void> {
-  await api.DELETE("/api/v1/auth/session" as never, {}).catch(() => undefined);
+  await api.DELETE("/api/v1/auth/session").catch(() => undefined);
   forget();
 }
