@@ -17,6 +17,7 @@ from gateway.statistics import SuggestionStatisticsRoutes
 from gateway.notifications import NotificationRoutes
 from gateway.subscriptions import DepartmentSubscriptionRoutes
 from gateway.suggestions import SuggestionRoutes
+from gateway.webapp import WebClientRoutes
 from gateway.api import api, json_body, query_args
 from gateway.auth import hash_password, issue_token, read_token
 from gateway.errors import TooManyRequests, Unauthenticated
@@ -42,7 +43,7 @@ SIGNED_IN = ("deputy", "department", "staff")
 def may_see_contact(principal, deputy_id):
     return principal.is_staff or (principal.role == "deputy" and principal.subject == deputy_id)
 
-class GatewayService(SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes, NotificationRoutes, MeetingRoutes,
+class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes, NotificationRoutes, MeetingRoutes,
                      LiveRoutes, PlatformService):
     name = "gateway"
 

@@ -391,4 +391,45 @@ else
     warn "chromium is not installed: the display test needs it (${SUDO}apt-get install -y chromium)"
 fi
 
+# ---------------------------------------------------------------------------
+# 6. CJK fonts (without them every Chinese character on a screen or screenshot is a box)
+# ---------------------------------------------------------------------------
+say "CJK fonts (fonts-noto-cjk)"
+if fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK"; then
+    ok "installed"
+elif is_root; then
+    apt_install fonts-noto-cjk
+    ok "installed"
+else
+    warn "fonts-noto-cjk is not installed: pages in the browser tests show boxes (${SUDO}apt-get install -y fonts-noto-cjk)"
+fi
+
+# ---------------------------------------------------------------------------
+# 7. Web clients (web/: the console and the mobile app), built when web/ changed
+# ---------------------------------------------------------------------------
+say "Web clients (web/)"
+command -v npm >/dev/null 2>&1 || die "npm not found: install Node.js 20 (>= 20.19) and npm, then re-run."
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" -ge 20 ] || die "Node.js $(node --version) is too old: the web clients need Node.js 20.19 or newer."
+WEB_STAMP="web/node_modules/.renda-build.sha256"
+web_hash() {
+    # everything the build reads: sources, configs and the lock file (not node_modules/dist)
+    (cd web && find . -path ./node_modules -prune -o -path ./dist -prune -o -path ./build -prune \
+        -o -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+}
+want_web="$(web_hash)"
+if [ -f web/dist/console.html ] && [ -f web/dist/mobile.html ] && [ "$(cat "$WEB_STAMP" 2>/dev/null)" = "$want_web" ]; then
+    ok "up to date (unchanged since last build)"
+else
+    if [ "$(cat web/node_modules/.renda-lock.sha256 2>/dev/null)" != "$(sha256sum web/package-lock.json | cut -d' ' -f1)" ]; then
+        say "npm ci (web/)"
+        (cd web && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in web/ failed (see above)"
+        sha256sum web/package-lock.json | cut -d' ' -f1 > web/node_modules/.renda-lock.sha256
+    fi
+    say "npm run build (web/)"
+    (cd web && npm run build --silent) || die "the web build failed (see above)"
+    echo "$want_web" > "$WEB_STAMP"
+    ok "built into web/dist"
+fi
+
 say "setup complete"
