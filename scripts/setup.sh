@@ -427,7 +427,7 @@ else
         sha256sum web/package-lock.json | cut -d' ' -f1 > web/node_modules/.renda-lock.sha256
     fi
     say "npm run build (web/)"
-    (cd web && npm run build --silent) || die "the web build failed (see above)"
+    (cd web && npm run --silent build -- --logLevel warn) || die "the web build failed (see above)"
     echo "$want_web" > "$WEB_STAMP"
     ok "built into web/dist"
 fi

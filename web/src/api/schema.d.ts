@@ -1053,7 +1053,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
                 };
             };
         };
@@ -1087,7 +1089,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/plain": string;
+                    };
                 };
             };
         };
@@ -1115,17 +1119,35 @@ export interface components {
             role: "lead" | "co" | "separate";
         };
         AssignmentView: {
+            acknowledged_at?: string | null;
             active?: boolean;
             assigned_at?: string;
             department?: string;
+            /** @description ISO date */
             due_date?: string;
+            due_soon_notified_at?: string | null;
+            /** @description ISO date */
+            extension_due_date?: string | null;
+            extension_reason?: string | null;
             extension_status?: string | null;
+            followed_up_at?: string | null;
             followup_content?: string | null;
+            id?: number;
+            /** @description ISO date: no extension goes past it */
             latest_due_date?: string;
+            overdue_notified_at?: string | null;
+            replied_at?: string | null;
             reply_category?: string | null;
             reply_content?: string | null;
+            return_reason?: string | null;
+            returned_at?: string | null;
+            /** @description lead | co | separate */
             role?: string;
             status?: string;
+            suggestion_id?: string;
+            /** @description a co-handler's written views */
+            view_content?: string | null;
+            view_sent_at?: string | null;
         };
         Attempt: {
             attempt?: number;
@@ -1153,17 +1175,36 @@ export interface components {
             ballots?: {
                 [key: string]: unknown;
             }[];
+            candidates?: {
+                [key: string]: unknown;
+            }[];
+            /** @description interim Merkle roots taken while open (named items only) */
+            checkpoints?: {
+                [key: string]: unknown;
+            }[];
             digest?: string;
+            /** @description the leaf of an empty ballot box */
+            empty_format?: string;
             expected?: number;
             hash_algorithm?: string;
+            item_id?: number;
+            kind?: string;
             leaf_format?: string;
+            manual_tally?: {
+                [key: string]: unknown;
+            } | null;
+            meeting_id?: number;
+            merged?: boolean;
+            mode?: string;
             node_format?: string;
+            per_candidate?: boolean;
             result?: {
                 [key: string]: unknown;
             };
             /** @description a secret item's sealed box: one counted ballot per pseudonym, in token order, no arrival number; no checkpoints */
             sealed?: boolean;
             threshold?: number;
+            title?: string;
         };
         Ballot: {
             /** @enum {string} */
@@ -1349,31 +1390,57 @@ export interface components {
             reason: string;
         };
         Health: {
+            /** @description the gateway's own readiness */
+            gateway?: {
+                [key: string]: unknown;
+            };
+            /** @description each service's readiness, by name */
             services?: {
                 [key: string]: unknown;
             };
-            /** @example ok */
+            /**
+             * @description ok | degraded
+             * @example ok
+             */
             status?: string;
             unavailable?: string[];
         };
         InboxItem: {
+            acknowledged_at?: string | null;
             active?: boolean;
             assigned_at?: string;
             category?: string;
             department?: string;
+            /** @description ISO date */
             due_date?: string;
+            due_soon_notified_at?: string | null;
+            /** @description ISO date */
+            extension_due_date?: string | null;
+            extension_reason?: string | null;
             extension_status?: string | null;
+            followed_up_at?: string | null;
             followup_content?: string | null;
+            id?: number;
+            /** @description ISO date: no extension goes past it */
             latest_due_date?: string;
+            lead_deputy?: string;
             number?: string;
             overdue?: boolean;
+            overdue_notified_at?: string | null;
+            replied_at?: string | null;
             reply_category?: string | null;
             reply_content?: string | null;
+            return_reason?: string | null;
+            returned_at?: string | null;
+            /** @description lead | co | separate */
             role?: string;
             status?: string;
             suggestion_id?: string;
             suggestion_status?: string;
             title?: string;
+            /** @description a co-handler's written views */
+            view_content?: string | null;
+            view_sent_at?: string | null;
         };
         InboxPage: {
             items?: components["schemas"]["InboxItem"][];
@@ -1382,9 +1449,16 @@ export interface components {
         Inclusion: {
             /** @description arrival number; named items only */
             ballot_id?: number;
+            /** @description after close */
             digest?: string;
             included?: boolean;
-            /** @description [{side: left|right, hash}] up to the digest */
+            /** @description after close: the leaf's position */
+            index?: number;
+            item_id?: number;
+            /** @description after close: leaves in the box */
+            leaves?: number;
+            meeting_id?: number;
+            /** @description after close: [{side: left|right, hash}] up to the digest */
             proof?: {
                 [key: string]: unknown;
             }[];
@@ -1395,6 +1469,7 @@ export interface components {
         Item: {
             amends?: number | null;
             candidates?: components["schemas"]["Candidate"][];
+            closed_at?: string | null;
             digest?: string | null;
             expected?: number | null;
             id?: number;
@@ -1402,6 +1477,7 @@ export interface components {
             meeting_id?: number;
             merged?: boolean;
             mode?: string;
+            opened_at?: string | null;
             position?: number;
             present_at_open?: number | null;
             result?: {
@@ -1428,6 +1504,23 @@ export interface components {
              */
             mode?: "secret" | "named" | "show_of_hands" | "paper";
             title: string;
+        };
+        ItemOpened: {
+            candidates?: {
+                [key: string]: unknown;
+            }[];
+            /** @description 应到 N: the membership snapshot taken now */
+            expected?: number;
+            item_id?: number;
+            kind?: string;
+            meeting_id?: number;
+            merged?: boolean;
+            mode?: string;
+            present?: number;
+            /** @example open */
+            status?: string;
+            threshold?: number;
+            title?: string;
         };
         ManualTally: {
             abstain?: number;
@@ -1508,6 +1601,7 @@ export interface components {
             escalated_at?: string | null;
             number?: string;
             role?: string;
+            status?: string;
             suggestion_id?: string;
             title?: string;
         };
@@ -1519,6 +1613,10 @@ export interface components {
             current_password: string;
             /** @description 10 to 72 bytes in UTF-8; not the username, not one repeated character, not a common password */
             new_password: string;
+        };
+        PasswordChanged: {
+            changed?: boolean;
+            username?: string;
         };
         Pending: {
             count?: number;
@@ -1542,6 +1640,8 @@ export interface components {
             meeting_id?: number;
             name?: string;
             present?: number;
+            /** @description member | observer */
+            role?: string;
             signed_in?: boolean;
         };
         Proposal: {
@@ -1552,6 +1652,14 @@ export interface components {
         ProposalPage: {
             items?: components["schemas"]["Proposal"][];
             total?: number;
+        };
+        PublicReply: {
+            department?: string;
+            followup_content?: string | null;
+            replied_at?: string | null;
+            reply_category?: string | null;
+            reply_content?: string | null;
+            role?: string;
         };
         ReadAllResult: {
             unread?: number;
@@ -1569,8 +1677,16 @@ export interface components {
             nonce?: string;
             /** @description the ballot's leaf hash: keep it to check inclusion */
             receipt?: string;
+            /** @description the choice as it is written in the ballot's leaf */
+            stored_choice?: string;
             /** @description your pseudonym on this item (your code on named items) */
             token?: string;
+        };
+        Replayed: {
+            /** @description the delivery */
+            id?: string;
+            /** @example pending */
+            status?: string;
         };
         Reply: {
             /** @enum {string} */
@@ -1580,6 +1696,8 @@ export interface components {
         Result: {
             absent?: number;
             abstain?: number | null;
+            /** @description ballots in the box: a named item's log (changed votes included); a sealed box's counted ballots */
+            ballots?: number | null;
             candidates?: components["schemas"]["CandidateResult"][];
             /** @description Merkle root of the ballot box (a secret item's: of its sealed, counted ballots) */
             digest?: string | null;
@@ -1637,6 +1755,10 @@ export interface components {
             items?: components["schemas"]["RoutingRule"][];
             total?: number;
         };
+        RuleDeleted: {
+            /** @description the id of the deleted rule */
+            deleted?: number;
+        };
         Session: {
             /** @description send it as X-CSRF-Token with every write (POST, PUT, PATCH, DELETE) made with the session cookie */
             csrf_token?: string;
@@ -1652,6 +1774,7 @@ export interface components {
         };
         Similar: {
             id?: string;
+            lead_deputy?: string;
             number?: string;
             score?: number;
             status?: string;
@@ -1735,26 +1858,61 @@ export interface components {
             total?: number;
         };
         SuggestionView: {
+            accepted_at?: string | null;
+            assigned_at?: string | null;
             assignments?: components["schemas"]["AssignmentView"][];
+            awaiting_reassignment?: boolean;
             category?: string;
+            closed_at?: string | null;
             content?: string;
             departments?: string[];
+            /** @description [{code, role, via}] */
             deputies?: {
                 [key: string]: unknown;
             }[];
+            /** @description the lead deputy first, then co-signers */
+            deputy_codes?: string[];
+            difficult?: boolean;
+            evaluated_at?: string | null;
+            evaluation_comment?: string | null;
+            /** @description who filed it (a deputy, or staff on their behalf) */
+            filed_by?: {
+                [key: string]: unknown;
+            };
             id?: string;
+            /** @description 重点督办 */
+            key_supervision?: boolean;
             lead_deputy?: string;
             merged_into?: string | null;
             /** @example 19-3-012 */
             number?: string;
+            /** @description true: the public view (handling result only) */
+            public?: boolean;
+            rehandling_round?: number;
+            reject_note?: string | null;
             reject_reason?: string | null;
+            replied_at?: string | null;
+            /** @description public view: the replies */
+            replies?: components["schemas"]["PublicReply"][];
             satisfaction?: string | null;
             session?: number | null;
             status?: string;
             submitted_at?: string;
             term?: number;
+            /** @description one suggestion only */
             timeline?: components["schemas"]["TimelineEntry"][];
             title?: string;
+            updated_at?: string;
+            version?: number;
+        };
+        TallyEntered: {
+            item_id?: number;
+            meeting_id?: number;
+            /** @description the result these counts give at close */
+            provisional?: {
+                [key: string]: unknown;
+            };
+            status?: string;
         };
         TimelineEntry: {
             actor?: {
@@ -1764,6 +1922,7 @@ export interface components {
             details?: {
                 [key: string]: unknown;
             };
+            event_id?: string | null;
             occurred_at?: string;
             seq?: number;
             status?: string;
@@ -1812,6 +1971,10 @@ export interface components {
             /** @description as it will be called (host normalised) */
             url?: string;
         };
+        WebhookDeleted: {
+            /** @description the id of the removed webhook */
+            deleted?: string;
+        };
         WebhookList: {
             items?: components["schemas"]["Webhook"][];
             total?: number;
@@ -1859,6 +2022,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description CONFLICT */
             409: {
                 headers: {
@@ -1870,6 +2042,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1944,6 +2125,42 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNPROCESSABLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description SERVICE_UNAVAILABLE */
             503: {
                 headers: {
@@ -1995,6 +2212,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description CONFLICT */
             409: {
                 headers: {
@@ -2006,6 +2232,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2073,6 +2308,15 @@ export interface operations {
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2276,7 +2520,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2332,6 +2576,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2470,7 +2723,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Replayed"];
+                };
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
@@ -2575,7 +2830,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookDeleted"];
+                };
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
@@ -2606,6 +2863,33 @@ export interface operations {
             };
             /** @description NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNPROCESSABLE */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2668,6 +2952,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description SERVICE_UNAVAILABLE */
             503: {
                 headers: {
@@ -2705,7 +2998,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2752,6 +3045,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2810,6 +3112,15 @@ export interface operations {
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2920,6 +3231,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3084,6 +3404,15 @@ export interface operations {
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3477,7 +3806,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PasswordChanged"];
+                };
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
@@ -3517,6 +3848,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3594,6 +3934,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description SERVICE_UNAVAILABLE */
             503: {
                 headers: {
@@ -3631,7 +3980,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3678,6 +4027,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3743,6 +4101,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description NOT_FOUND */
             404: {
                 headers: {
@@ -3794,6 +4161,15 @@ export interface operations {
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3911,6 +4287,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
@@ -4021,6 +4406,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
@@ -4068,7 +4462,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4124,6 +4518,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4190,8 +4593,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4238,7 +4659,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4294,6 +4715,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4457,7 +4887,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ItemOpened"];
+                };
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
@@ -4599,6 +5031,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description SERVICE_UNAVAILABLE */
             503: {
                 headers: {
@@ -4643,6 +5084,15 @@ export interface operations {
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4709,8 +5159,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4762,7 +5230,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TallyEntered"];
+                };
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
@@ -4818,6 +5288,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
@@ -4863,10 +5342,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/event-stream": string;
+                };
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4984,7 +5474,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -5013,6 +5503,121 @@ export interface operations {
             };
             /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNPROCESSABLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DEADLINE_EXCEEDED */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_routing_rule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required when signed in by the session cookie (not with a bearer token) */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleDeleted"];
+                };
+            };
+            /** @description VALIDATION_ERROR / MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5067,83 +5672,6 @@ export interface operations {
             };
         };
     };
-    delete_routing_rule: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description required when signed in by the session cookie (not with a bearer token) */
-                "X-CSRF-Token"?: string;
-            };
-            path: {
-                rule_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description VALIDATION_ERROR / MALFORMED_JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description UNAUTHENTICATED */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description DEADLINE_EXCEEDED */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     update_routing_rule: {
         parameters: {
             query?: never;
@@ -5152,7 +5680,7 @@ export interface operations {
                 "X-CSRF-Token"?: string;
             };
             path: {
-                rule_id: string;
+                rule_id: number;
             };
             cookie?: never;
         };
@@ -5225,6 +5753,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
@@ -5274,6 +5811,15 @@ export interface operations {
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5337,6 +5883,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description SERVICE_UNAVAILABLE */
             503: {
                 headers: {
@@ -5374,7 +5929,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -5421,6 +5976,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5551,10 +6115,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Stats"];
+                    "text/csv": string;
                 };
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5604,6 +6178,24 @@ export interface operations {
             };
             /** @description VALIDATION_ERROR / MALFORMED_JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_TOKEN_INVALID / FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5827,6 +6419,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
@@ -5930,6 +6531,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6047,6 +6657,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
@@ -6157,6 +6776,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
@@ -6260,6 +6888,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6453,6 +7090,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
@@ -6556,6 +7202,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6673,6 +7328,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
@@ -6704,7 +7368,10 @@ export interface operations {
     };
     similar_suggestions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description at most this many candidates */
+                limit?: number;
+            };
             header?: never;
             path: {
                 suggestion_id: string;
@@ -6859,6 +7526,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description UNPROCESSABLE */
             422: {
                 headers: {
@@ -6962,6 +7638,15 @@ export interface operations {
             };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
