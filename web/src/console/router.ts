@@ -1,8 +1,7 @@
 // Each menu group is a route with typed meta; the menu is built from these routes. The
 // server still decides every permission: roles here only choose what the menu shows.
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
-import { onSignedOut, session } from "@/api/session";
-import { restore } from "@/api/signin";
+import { guardWithSession } from "@/shared/sessionGuard";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -27,21 +26,7 @@ export const routes: RouteRecordRaw[] = [
 
 export const router = createRouter({ history: createWebHistory("/console/"), routes });
 
-router.beforeEach(async (to) => {
-  if (to.meta.public) {
-    return true;
-  }
-  if (!session.role && !(await restore())) {
-    return { name: "signin", query: { next: to.fullPath } };
-  }
-  return true;
-});
-
-onSignedOut(() => {
-  if (router.currentRoute.value.name !== "signin") {
-    void router.push({ name: "signin", query: { next: router.currentRoute.value.fullPath } });
-  }
-});
+guardWithSession(router);
 
 export function menuFor(role: string | null) {
   const children = routes.find((route) => route.path === "/")?.children ?? [];

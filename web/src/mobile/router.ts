@@ -1,6 +1,5 @@
 import { createRouter, createWebHistory } from "vue-router";
-import { onSignedOut, session } from "@/api/session";
-import { restore } from "@/api/signin";
+import { guardWithSession } from "@/shared/sessionGuard";
 
 export const router = createRouter({
   history: createWebHistory("/m/"),
@@ -10,18 +9,4 @@ export const router = createRouter({
   ],
 });
 
-router.beforeEach(async (to) => {
-  if (to.meta.public) {
-    return true;
-  }
-  if (!session.role && !(await restore())) {
-    return { name: "signin", query: { next: to.fullPath } };
-  }
-  return true;
-});
-
-onSignedOut(() => {
-  if (router.currentRoute.value.name !== "signin") {
-    void router.push({ name: "signin" });
-  }
-});
+guardWithSession(router);
