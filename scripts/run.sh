@@ -18,8 +18,10 @@ cat <<'MSG'
 ==========================================================================
  Platform starting (Ctrl-C stops everything)
 
-   Gateway:   http://127.0.0.1:8080
-   API docs:  http://127.0.0.1:8080/api/docs
+   Start here:     http://127.0.0.1:8080/          (links to everything)
+   Deputies (phone): http://127.0.0.1:8080/m/
+   Console (staff, departments): http://127.0.0.1:8080/console/
+   API docs:       http://127.0.0.1:8080/api/docs
 
  Demo accounts (password for all: demo)
    admin        administrator
