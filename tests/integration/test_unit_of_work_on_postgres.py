@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from kernel import deputy_directory
+from kernel.bootstrap import role_name
 from kernel.config import service_dsn
 from kernel.db import PostgresUnitOfWork, make_pool
 from kernel.deputy_directory import DeputyDirectoryRepository
@@ -106,7 +107,7 @@ def test_older_version_never_moves_the_row_back_on_postgres(suggestion_pool):
 
 
 # -- only on PostgreSQL: concurrent transactions ------------------------------------------------
-def test_concurrent_deliveries_of_one_event_apply_once_on_postgres(suggestion_pool, admin_db):
+def test_concurrent_deliveries_of_one_event_apply_once_on_postgres(suggestion_pool, admin_db, prepared):
     """Two consumers' transactions take the same event at once (a redelivery racing the
     first delivery): the second claim waits for the first transaction and then finds it."""
     code = new_code()
@@ -128,7 +129,7 @@ def test_concurrent_deliveries_of_one_event_apply_once_on_postgres(suggestion_po
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         first, second = pool.submit(deliver), pool.submit(deliver)
         # one claim blocks on the other's uncommitted row, so only one reaches upsert: let it go
-        eventually_one_waiting(admin_db)
+        eventually_one_waiting(admin_db, role_name(prepared, "suggestion"))
         both_claimed.abort()
         results = sorted([first.result(timeout=30), second.result(timeout=30)])
     assert results == [False, True]
@@ -136,12 +137,12 @@ def test_concurrent_deliveries_of_one_event_apply_once_on_postgres(suggestion_po
     assert claims(admin_db, envelope["event_id"]) == ["suggestion.deputy_directory"]
 
 
-def eventually_one_waiting(admin_db):
-    """Until a suggestion session waits on a lock (the second INSERT INTO processed_events)."""
+def eventually_one_waiting(admin_db, role):
+    """Until a session of ``role`` waits on a lock (the second INSERT INTO processed_events)."""
     from tests.support.platform import eventually
     eventually(lambda: admin_db.execute(
-        "SELECT count(*) FROM pg_stat_activity WHERE usename = 'svc_suggestion' AND wait_event_type = 'Lock' "
-        "AND query LIKE 'INSERT INTO processed_events%%'").fetchone()[0] == 1, 30,
+        "SELECT count(*) FROM pg_stat_activity WHERE usename = %s AND wait_event_type = 'Lock' "
+        "AND query LIKE 'INSERT INTO processed_events%%'", (role,)).fetchone()[0] == 1, 30,
         "the second claim to wait for the first transaction")
 
 
