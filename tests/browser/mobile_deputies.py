@@ -60,3 +60,23 @@ def sign_in(phone, gateway, deputy):
     phone.get_by_label("密码").fill(deputy["password"])
     phone.get_by_role("button", name="登录").click()
     expect(phone.get_by_role("heading", name="我的建议")).to_be_visible(timeout=10_000)
+
+
+def as_staff_accept_and_assign(client, suggestion_id, department="edu", due_date="2027-03-01"):
+    accepted = client.post(f"/api/v1/suggestions/{suggestion_id}/review", as_user="staff", json={"decision": "accept"})
+    assert accepted.status_code == 200, accepted.text
+    assigned = client.post(f"/api/v1/suggestions/{suggestion_id}/assign", as_user="staff",
+                           json={"assignments": [{"department": department, "role": "lead"}], "due_date": due_date})
+    assert assigned.status_code == 200, assigned.text
+    return assigned.json()
+
+
+def unread_notifications(client, deputy):
+    answer = requests.get(f"{client.base_url}/api/v1/me/notifications", timeout=10,
+                          headers=bearer(client, deputy["id"], deputy["password"]))
+    assert answer.status_code == 200, answer.text
+    return answer.json()["unread"]
+
+
+def department_name(client, code):
+    return next(d["name"] for d in client.get("/api/v1/departments").json()["items"] if d["code"] == code)

@@ -17,6 +17,8 @@ export const router = createRouter({
     { path: "/password", name: "password", component: () => import("./pages/ChangePassword.vue") },
     { path: "/", name: "home", component: () => import("./pages/Home.vue"), meta: { tab: true } },
     { path: "/suggestions/new", name: "file", component: () => import("./pages/FileSuggestion.vue"), meta: { tab: true } },
+    { path: "/notifications", name: "notifications", component: () => import("./pages/Notifications.vue"),
+      meta: { tab: true } },
     { path: "/suggestions/:id", name: "suggestion", component: () => import("./pages/Suggestion.vue") },
   ],
 });

@@ -7,7 +7,7 @@ export type Assignment = components["schemas"]["AssignmentView"];
 /** The due date the deputy waits for: the earliest of the departments still handling it. */
 export function dueDate(suggestion: Suggestion): string | null {
   const open = (suggestion.assignments ?? []).filter((a) => a.active !== false && !a.replied_at);
-  const dates = open.map((a) => a.latest_due_date ?? a.due_date).filter((d): d is string => Boolean(d)).sort();
+  const dates = open.map((a) => a.due_date).filter((d): d is string => Boolean(d)).sort();
   return dates[0] ?? null;
 }
 
