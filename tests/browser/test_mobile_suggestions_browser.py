@@ -114,3 +114,80 @@ def test_file_a_suggestion_that_survives_a_reload_and_a_lost_answer(phone, gatew
     assert filed[0]["category"] == "交通建设" and filed[0]["session"] is not None
     assert co_signer["id"] in filed[0]["deputy_codes"]
     assert phone.evaluate("localStorage.length") == 0          # the draft is gone once filed
+
+
+def test_follow_a_suggestion_and_evaluate_the_reply_unsatisfied(phone, gateway, client):
+    deputy = with_own_password(client, new_deputy(client))
+    suggestion = file_suggestion(client, deputy, unique("关于改造城关镇老旧小区供水管网的建议"))
+    as_staff_accept_and_assign(client, suggestion["id"], department="edu", due_date="2027-03-01")
+    acknowledged = client.post(f"/api/v1/suggestions/{suggestion['id']}/acknowledge", as_user="dept-edu")
+    assert acknowledged.status_code == 200, acknowledged.text
+    replied = client.post(f"/api/v1/suggestions/{suggestion['id']}/reply", as_user="dept-edu",
+                          json={"category": "B", "content": "已列入明年改造计划，资金正在落实。"})
+    assert replied.status_code == 200, replied.text
+    edu = department_name(client, "edu")
+
+    sign_in(phone, gateway, deputy)
+    phone.locator("[aria-label=我的建议]").get_by_text(suggestion["title"]).click()
+    expect(phone.get_by_role("heading", name=suggestion["title"])).to_be_visible()
+    timeline = phone.locator("[aria-label=办理进程]")
+    for step in ("提出建议", "立案", "交办", f"{edu}签收", f"{edu}答复"):
+        expect(timeline.get_by_text(step, exact=True)).to_be_visible()
+    expect(timeline.get_by_text(f"{edu}（主办，办理期限 2027/03/01）")).to_be_visible()
+    expect(timeline.get_by_text("B 类（正在解决或列入计划）：已列入明年改造计划，资金正在落实。")).to_be_visible()
+    expect(timeline.get_by_text("人大工作人员 staff").first).to_be_visible()        # who, and when
+    expect(timeline.get_by_text(f"代表 {deputy['name']}").first).to_be_visible()
+
+    phone.get_by_role("radio", name="不满意").click()
+    expect(phone.get_by_text("选择“不满意”后，建议将退回承办单位重新办理")).to_be_visible()
+    phone.get_by_label("意见").fill("资金落实没有时间表。")
+    phone.get_by_role("button", name="提交评价").click()
+    expect(timeline.get_by_text("评价：不满意")).to_be_visible()
+    expect(timeline.get_by_text("重新办理", exact=True)).to_be_visible()
+    expect(timeline.get_by_text("新的办理期限")).to_be_visible()
+    expect(phone.locator(".van-tag", has_text="重新办理")).to_be_visible()
+    expect(phone.get_by_role("button", name="提交评价")).to_have_count(0)
+    phone.screenshot(path="docs/screenshots/mobile-suggestion-timeline.png", full_page=True)
+
+
+def test_withdraw_a_suggestion_before_a_reply(phone, gateway, client):
+    deputy = with_own_password(client, new_deputy(client))
+    suggestion = file_suggestion(client, deputy, unique("关于调整集市日期的建议"))
+
+    sign_in(phone, gateway, deputy)
+    phone.locator("[aria-label=我的建议]").get_by_text(suggestion["title"]).click()
+    phone.get_by_role("button", name="撤回建议").click()
+    dialog = phone.get_by_role("dialog").filter(has_text="撤回理由")
+    dialog.get_by_role("button", name="确认撤回").click()
+    expect(dialog.get_by_text("请填写撤回理由")).to_be_visible()
+    dialog.get_by_label("撤回理由").fill("问题已由镇政府解决。")
+    dialog.get_by_role("button", name="确认撤回").click()
+    expect(phone.locator(".van-tag", has_text="已撤回")).to_be_visible()
+    expect(phone.locator("[aria-label=办理进程]").get_by_text("理由：问题已由镇政府解决。")).to_be_visible()
+    expect(phone.get_by_role("button", name="撤回建议")).to_have_count(0)
+    assert client.get(f"/api/v1/suggestions/{suggestion['id']}", as_user="staff").json()["status"] == "withdrawn"
+
+
+def test_notifications_open_the_suggestion_mark_read_and_mark_all_read(phone, gateway, client):
+    deputy = with_own_password(client, new_deputy(client))
+    suggestion = file_suggestion(client, deputy, unique("关于加强农村饮水安全的建议"))
+    as_staff_accept_and_assign(client, suggestion["id"])
+    eventually(lambda: unread_notifications(client, deputy) == 2, 30, "accepted and assigned notifications")
+
+    sign_in(phone, gateway, deputy)
+    tab = phone.locator(".van-tabbar-item", has_text="消息")
+    expect(tab.locator(".van-badge")).to_have_text("2")
+    phone.get_by_role("tab", name="消息").click()
+    items = phone.locator("[aria-label=消息列表] .van-cell")
+    expect(items).to_have_count(2)
+    expect(items.get_by_text("（未读）")).to_have_count(2)
+    items.first.click()                                         # opens the suggestion it is about
+    expect(phone.get_by_role("heading", name=suggestion["title"])).to_be_visible()
+    expect(tab).to_have_count(0)                                # no tab bar on the detail page
+    phone.go_back()
+    expect(phone.locator(".van-tabbar-item", has_text="消息").locator(".van-badge")).to_have_text("1")
+    expect(items.get_by_text("（未读）")).to_have_count(1)
+    phone.get_by_role("button", name="全部已读").click()
+    expect(items.get_by_text("（未读）")).to_have_count(0)
+    expect(phone.locator(".van-tabbar-item", has_text="消息").locator(".van-badge")).to_have_count(0)
+    assert unread_notifications(client, deputy) == 0
