@@ -44,7 +44,16 @@ def test_a_deputy_checks_in_and_votes_on_the_keypad(phone, gateway, client):
     keys.get_by_role("button", name="反对").click()                 # one tap…
     keys.get_by_role("button", name="赞成").click()                 # …changed before confirming
     expect(phone.get_by_role("button", name="确认：赞成")).to_be_visible()
+    ballots = f"**/api/v1/meetings/{meeting['id']}/items/{item_id}/ballots"
+
+    def counted_but_answer_lost(route):
+        route.fetch()                                               # the server counts it…
+        route.abort("connectionreset")                              # …the network drops the answer
+    phone.route(ballots, counted_but_answer_lost)
     phone.get_by_role("button", name="确认：赞成").click()           # …then confirm
+    expect(phone.get_by_role("alert")).to_contain_text("网络中断，选择未确认送达")
+    phone.unroute(ballots)
+    phone.get_by_role("alert").get_by_role("button", name="重试").click()
     receipt = phone.get_by_role("status").filter(has_text="已投票")
     expect(receipt).to_contain_text("已投票：赞成（表决结束前可以更改）")
     expect(receipt).to_contain_text("回执码")
@@ -55,7 +64,7 @@ def test_a_deputy_checks_in_and_votes_on_the_keypad(phone, gateway, client):
     assert closed.status_code == 200, closed.text
     result = phone.locator("[aria-label=表决结果]")
     expect(result).to_be_visible()                                      # pushed, not polled
-    expect(result.locator("div", has_text="赞成").locator("dd")).to_have_text("1")
+    expect(result.locator("div", has_text="赞成").locator("dd")).to_have_text("1")     # counted once
     expect(result.locator("div", has_text="应到").locator("dd")).to_have_text("1")
     expect(result.get_by_text("通过", exact=True)).to_be_visible()
     expect(phone.get_by_role("group", name="表决")).to_have_count(0)
