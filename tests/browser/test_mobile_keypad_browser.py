@@ -68,4 +68,6 @@ def test_a_deputy_checks_in_and_votes_on_the_keypad(phone, gateway, client):
     expect(result.locator("div", has_text="应到").locator("dd")).to_have_text("1")
     expect(result.get_by_text("通过", exact=True)).to_be_visible()
     expect(phone.get_by_role("group", name="表决")).to_have_count(0)
+    phone.get_by_role("button", name="核对回执").click()              # the receipt, checked after close
+    expect(phone.get_by_text("您的选票已计入票箱")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
