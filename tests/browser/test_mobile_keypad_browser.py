@@ -2,6 +2,7 @@
 over the live stream (SSE) when the chair opens it; one tap, then confirm; the receipt; on a
 secret item no per-choice count before close; then the result."""
 import datetime
+import json
 import uuid
 
 from playwright.sync_api import expect
@@ -10,9 +11,8 @@ from tests.browser.mobile_deputies import new_deputy, sign_in, with_own_password
 from tests.support.platform import eventually
 
 
-def test_a_deputy_checks_in_and_votes_on_the_keypad(phone, gateway, client):
-    deputy = with_own_password(client, new_deputy(client))
-    title = f"县人大常委会第十一次会议（{uuid.uuid4().hex[:6]}）"
+def meeting_with_one_item(client, deputy, title):
+    """A meeting of the new deputy alone (quorum once they sign in), with one secret resolution."""
     starts = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))) + datetime.timedelta(hours=1)
 
     def create_meeting():
@@ -24,7 +24,13 @@ def test_a_deputy_checks_in_and_votes_on_the_keypad(phone, gateway, client):
     item = client.post(f"/api/v1/meetings/{meeting['id']}/items", as_user="staff",
                        json={"kind": "resolution", "title": "关于批准县级预算调整方案的决议", "mode": "secret"})
     assert item.status_code == 201, item.text
-    item_id = item.json()["id"]
+    return meeting, item.json()["id"]
+
+
+def test_a_deputy_checks_in_and_votes_on_the_keypad(phone, gateway, client):
+    deputy = with_own_password(client, new_deputy(client))
+    title = f"县人大常委会第十一次会议（{uuid.uuid4().hex[:6]}）"
+    meeting, item_id = meeting_with_one_item(client, deputy, title)
 
     sign_in(phone, gateway, deputy)
     phone.locator("[aria-label=近期会议]").get_by_text(title).click()
@@ -71,3 +77,23 @@ def test_a_deputy_checks_in_and_votes_on_the_keypad(phone, gateway, client):
     phone.get_by_role("button", name="核对回执").click()              # the receipt, checked after close
     expect(phone.get_by_text("您的选票已计入票箱")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_ballot_on_a_closed_item_is_refused_with_a_clear_message(phone, gateway, client):
+    deputy = with_own_password(client, new_deputy(client))
+    title = f"县人大常委会第十二次会议（{uuid.uuid4().hex[:6]}）"
+    meeting, item_id = meeting_with_one_item(client, deputy, title)
+    sign_in(phone, gateway, deputy)
+    phone.goto(f"{gateway}/m/meetings/{meeting['id']}")
+    phone.get_by_role("button", name="签到").click()
+    expect(phone.get_by_role("status").filter(has_text="已签到")).to_be_visible()
+    assert client.post(f"/api/v1/meetings/{meeting['id']}/items/{item_id}/open", as_user="staff").status_code == 200
+    phone.get_by_role("group", name="表决").get_by_role("button", name="弃权").click()
+    # The chair closes the vote between the tap and the confirmation: the gateway's answer then.
+    closed = {"error": {"code": "CONFLICT", "message": "voting on this item is not open (it is closed)",
+                        "details": {"status": "closed"}}}
+    phone.route(f"**/items/{item_id}/ballots", lambda route: route.fulfill(
+        status=409, headers={"Content-Type": "application/json"}, body=json.dumps(closed)))
+    phone.get_by_role("button", name="确认：弃权").click()
+    expect(phone.get_by_role("alert")).to_have_text("表决已结束，不能再投票")
+    expect(phone.get_by_role("alert").get_by_role("button", name="重试")).to_have_count(0)
