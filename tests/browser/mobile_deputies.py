@@ -1,6 +1,7 @@
 """Deputies of the mobile-app stories, each created by the test through the API (so that no
 other test's data is changed): registered by staff, given a sign-in, and, unless the story is
 the first sign-in itself, with a password of their own."""
+import pathlib
 import uuid
 
 import requests
@@ -8,6 +9,12 @@ import requests
 from tests.support.platform import eventually, new_deputy_payload
 
 OWN_PASSWORD = "phone-story-passphrase"
+SCREENSHOTS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "screenshots"   # README's screenshots
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 def new_deputy(client, name=None, town="城关镇", level="town"):

@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.mobile_deputies import new_deputy, sign_in, with_own_password
+from tests.browser.mobile_deputies import new_deputy, screenshot, sign_in, with_own_password
 from tests.support.platform import eventually
 
 
@@ -64,7 +64,7 @@ def test_a_deputy_checks_in_and_votes_on_the_keypad(phone, gateway, client):
     expect(receipt).to_contain_text("已投票：赞成（表决结束前可以更改）")
     expect(receipt).to_contain_text("回执码")
     expect(phone.locator("[aria-label=表决结果]")).to_have_count(0)     # secret: no counts while open
-    phone.screenshot(path="docs/screenshots/mobile-keypad.png", full_page=True)
+    screenshot(phone, "mobile-keypad.png")
 
     closed = client.post(f"/api/v1/meetings/{meeting['id']}/items/{item_id}/close", as_user="staff")
     assert closed.status_code == 200, closed.text

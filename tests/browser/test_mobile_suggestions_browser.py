@@ -6,7 +6,7 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.browser.mobile_deputies import (as_staff_accept_and_assign, department_name, file_suggestion, new_deputy,
-                                           sign_in, unread_notifications, with_own_password)
+                                           screenshot, sign_in, unread_notifications, with_own_password)
 from tests.support.platform import eventually
 
 
@@ -52,7 +52,7 @@ def test_home_shows_my_suggestions_meetings_unread_notifications_and_figures(pho
     tab = phone.locator(".van-tabbar-item", has_text="消息")
     expect(tab.locator(".van-badge")).to_have_text("2")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    phone.screenshot(path="docs/screenshots/mobile-home.png", full_page=True)
+    screenshot(phone, "mobile-home.png")
 
 
 def test_file_a_suggestion_that_survives_a_reload_and_a_lost_answer(phone, gateway, client):
@@ -147,7 +147,7 @@ def test_follow_a_suggestion_and_evaluate_the_reply_unsatisfied(phone, gateway, 
     expect(timeline.get_by_text("新的办理期限")).to_be_visible()
     expect(phone.locator(".van-tag", has_text="重新办理")).to_be_visible()
     expect(phone.get_by_role("button", name="提交评价")).to_have_count(0)
-    phone.screenshot(path="docs/screenshots/mobile-suggestion-timeline.png", full_page=True)
+    screenshot(phone, "mobile-suggestion-timeline.png")
 
 
 def test_withdraw_a_suggestion_before_a_reply(phone, gateway, client):
