@@ -2,7 +2,7 @@
 from kernel.errors import Conflict
 
 ACCOUNT_COLUMNS = ("username", "password_hash", "role", "subject", "display_name", "active")
-READ_COLUMNS = ACCOUNT_COLUMNS + ("token_version",)
+READ_COLUMNS = ACCOUNT_COLUMNS + ("token_version", "must_change_password")
 
 
 class AccountRepository:
@@ -25,9 +25,10 @@ class AccountRepository:
         """Create the deputy's account, or give it a new password (revoking its tokens) and
         re-activate it. False if the username belongs to an account that is not this deputy's."""
         self.cursor.execute(
-            "INSERT INTO accounts (username, password_hash, role, subject, display_name, active, subject_version) "
-            "VALUES (%s, %s, 'deputy', %s, %s, true, %s) ON CONFLICT (username) DO UPDATE SET "
+            "INSERT INTO accounts (username, password_hash, role, subject, display_name, active, subject_version, "
+            "must_change_password) VALUES (%s, %s, 'deputy', %s, %s, true, %s, true) ON CONFLICT (username) DO UPDATE SET "
             "password_hash = EXCLUDED.password_hash, display_name = EXCLUDED.display_name, active = true, "
+            "must_change_password = true, "
             "token_version = accounts.token_version + 1, "
             "subject_version = GREATEST(accounts.subject_version, EXCLUDED.subject_version) "
             "WHERE accounts.role = 'deputy' AND accounts.subject = EXCLUDED.subject RETURNING username",
@@ -35,8 +36,9 @@ class AccountRepository:
         return self.cursor.fetchone() is not None
 
     def set_password(self, username, password_hash):
-        """A new password revokes every token issued with the old one."""
-        self.cursor.execute("UPDATE accounts SET password_hash = %s, token_version = token_version + 1 "
+        """A new password revokes every token issued with the old one (and is the account's own)."""
+        self.cursor.execute("UPDATE accounts SET password_hash = %s, token_version = token_version + 1, "
+                            "must_change_password = false "
                             "WHERE username = %s", (password_hash, username))
 
     def follow_deputy_status(self, code, active, deputy_version):
@@ -165,7 +167,8 @@ def end_browser_session(session_id, uow):
 
 def issue_deputy_password(deputy, password_hash, uow):
     """A deputy registered after the demo (or who lost the password) gets a sign-in:
-    username = deputy code, a new initial password. Not for an inactive deputy."""
+    username = deputy code, a new initial password, to be changed at the first sign-in
+    (must_change_password). Not for an inactive deputy."""
     if deputy.get("status", "active") != "active":
         raise Conflict(f"deputy {deputy['id']} is not active", {"status": deputy.get("status")})
     with uow:

@@ -43,6 +43,8 @@ class MeSchema(Schema):
     subject = fields.String(allow_none=True)
     csrf_token = fields.String(metadata={"description": "only when signed in by the session cookie: the value "
                                                         "writes must send as X-CSRF-Token"})
+    must_change_password = fields.Boolean(metadata={"description": "true while the account still has the initial "
+                                                                   "password staff issued: ask for a new one"})
 
 
 class SessionSchema(Schema):
@@ -52,6 +54,8 @@ class SessionSchema(Schema):
     csrf_token = fields.String(metadata={"description": "send it as X-CSRF-Token with every write (POST, PUT, "
                                                         "PATCH, DELETE) made with the session cookie"})
     expires_in = fields.Integer(metadata={"description": "seconds the session cookie lasts"})
+    must_change_password = fields.Boolean(metadata={"description": "true while the account still has the initial "
+                                                                   "password staff issued: ask for a new one"})
 
 
 class SignedOutSchema(Schema):

@@ -73,7 +73,8 @@ class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRout
         accounts.start_browser_session(session_id, account["username"], ttl, self.db())
         token = issue_token(account, self.config["JWT_SECRET"], ttl, session_id=session_id)
         body = {"username": account["username"], "role": account["role"], "subject": account["subject"],
-                "csrf_token": csrf_token(self.config["JWT_SECRET"], session_id), "expires_in": ttl}
+                "csrf_token": csrf_token(self.config["JWT_SECRET"], session_id), "expires_in": ttl,
+                "must_change_password": bool(account.get("must_change_password"))}
         return 200, {"Set-Cookie": session_cookie(token, ttl, is_production(self.config))}, body
 
     @api("DELETE", "/api/v1/auth/session", tag="auth", response=SignedOutSchema,
@@ -112,7 +113,9 @@ class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRout
     @api("GET", "/api/v1/me", roles=SIGNED_IN, summary="Who the token or session stands for (a session also "
                                                       "gets its CSRF token)", tag="auth", response=MeSchema)
     def me(self, request, principal):
-        me = {"username": principal.username, "role": principal.role, "subject": principal.subject}
+        account = accounts.find_account(principal.username, self.db(readonly=True)) or {}
+        me = {"username": principal.username, "role": principal.role, "subject": principal.subject,
+              "must_change_password": bool(account.get("must_change_password"))}
         if principal.session_id:
             me["csrf_token"] = csrf_token(self.config["JWT_SECRET"], principal.session_id)
         return me

@@ -17,9 +17,10 @@ log = logging.getLogger(__name__)
 
 # Sent with every answer of every process (pages, JSON, static files, errors), set in one
 # place (JsonWsgiApp). Pages run only their own scripts and styles from this origin: no
-# inline script, no framing by another site, no Referer to other sites.
+# inline script, no framing by another site, no Referer to other sites. Fonts may also be
+# data: URLs (Vant's icon font is embedded in its stylesheet).
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
             "frame-ancestors 'none'")
 DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
 SECURITY_HEADERS = {

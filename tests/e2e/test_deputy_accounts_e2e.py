@@ -2,6 +2,8 @@
 initial password shown once) and with it files a suggestion; again = a password reset."""
 import uuid
 
+import requests
+
 from tests.e2e.conftest import assert_json_error
 from tests.support.platform import eventually, new_deputy_payload
 
@@ -23,6 +25,9 @@ def test_staff_give_a_new_deputy_a_sign_in_and_the_deputy_files_a_suggestion(cli
     assert first["username"] == code and first["role"] == "deputy" and len(first["initial_password"]) >= 12
     token = sign_in(client, code, first["initial_password"])
     assert token.status_code == 200 and token.json()["subject"] == code and token.json()["role"] == "deputy"
+    me = client.session.get(f"{client.base_url}/api/v1/me", timeout=10,
+                            headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+    assert me.json()["must_change_password"] is True   # the initial password is to be replaced
 
     # The suggestion service learns of the new deputy by event; the same Idempotency-Key makes
     # the retries while it has not yet (422 naming the deputy) file one suggestion.
@@ -57,6 +62,9 @@ def test_staff_give_a_new_deputy_a_sign_in_and_the_deputy_files_a_suggestion(cli
     assert changed.status_code == 200, changed.text
     assert_json_error(sign_in(client, code, second["initial_password"]), 401)
     assert sign_in(client, code, "my-own-passphrase").status_code == 200
+    browser = requests.post(f"{client.base_url}/api/v1/auth/session", timeout=10,   # not the shared session: no cookie kept
+                            json={"username": code, "password": "my-own-passphrase"})
+    assert browser.status_code == 200 and browser.json()["must_change_password"] is False
 
 
 def test_only_staff_give_sign_ins(client):

@@ -130,3 +130,12 @@ def test_concurrent_guesses_cannot_slip_past_the_count(uow):
     pool = eventlet.GreenPool(20)
     waits = list(pool.imap(lambda _: accounts.take_sign_in_attempt(attempt, POLICY, uow()), range(20)))
     assert waits.count(0) == POLICY.free_failures_per_account
+
+
+def test_an_initial_password_must_be_changed_and_a_reset_asks_again(uow, deputy_account):
+    assert accounts.find_account(deputy_account, uow())["must_change_password"] is True   # issued by staff
+    accounts.change_password(deputy_account, "!own", uow())
+    assert accounts.find_account(deputy_account, uow())["must_change_password"] is False  # the deputy's own
+    accounts.issue_deputy_password({"id": deputy_account, "name": "测试", "status": "active", "version": 1}, "!",
+                                   uow())
+    assert accounts.find_account(deputy_account, uow())["must_change_password"] is True   # a reset: again

@@ -1531,6 +1531,8 @@ export interface components {
         Me: {
             /** @description only when signed in by the session cookie: the value writes must send as X-CSRF-Token */
             csrf_token?: string;
+            /** @description true while the account still has the initial password staff issued: ask for a new one */
+            must_change_password?: boolean;
             role?: string;
             subject?: string | null;
             username?: string;
@@ -1764,6 +1766,8 @@ export interface components {
             csrf_token?: string;
             /** @description seconds the session cookie lasts */
             expires_in?: number;
+            /** @description true while the account still has the initial password staff issued: ask for a new one */
+            must_change_password?: boolean;
             role?: string;
             subject?: string | null;
             username?: string;

@@ -8,20 +8,27 @@ export interface SessionState {
   role: string | null;
   subject: string | null;
   csrf: string | null;
+  /** the account still has the initial password staff issued: the app asks for a new one */
+  mustChangePassword: boolean;
 }
 
-export const session = reactive<SessionState>({ username: null, role: null, subject: null, csrf: null });
+export const session = reactive<SessionState>({
+  username: null, role: null, subject: null, csrf: null, mustChangePassword: false,
+});
 const signedOutListeners: Array<() => void> = [];
 
 export function csrfToken(): string | null {
   return session.csrf;
 }
 
-export function remember(answer: Partial<SessionState> & { csrf_token?: string | null }): void {
+export function remember(
+  answer: Partial<SessionState> & { csrf_token?: string | null; must_change_password?: boolean },
+): void {
   session.username = answer.username ?? null;
   session.role = answer.role ?? null;
   session.subject = answer.subject ?? null;
   session.csrf = answer.csrf_token ?? answer.csrf ?? null;
+  session.mustChangePassword = Boolean(answer.must_change_password ?? answer.mustChangePassword);
 }
 
 export function forget(): void {

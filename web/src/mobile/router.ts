@@ -1,11 +1,26 @@
 import { createRouter, createWebHistory } from "vue-router";
 import { guardWithSession } from "@/shared/sessionGuard";
 
+declare module "vue-router" {
+  interface RouteMeta {
+    public?: boolean;
+    /** shows the bottom tab bar (首页 / 提建议 / 消息) */
+    tab?: boolean;
+    title?: string;
+  }
+}
+
 export const router = createRouter({
   history: createWebHistory("/m/"),
   routes: [
     { path: "/signin", name: "signin", component: () => import("./pages/SignIn.vue"), meta: { public: true } },
-    { path: "/", name: "home", component: () => import("./pages/Home.vue") },
+    { path: "/password", name: "password", component: () => import("./pages/ChangePassword.vue") },
+    { path: "/", name: "home", component: () => import("./pages/Home.vue"), meta: { tab: true } },
+    { path: "/suggestions/new", name: "file", component: () => import("./pages/FileSuggestion.vue"), meta: { tab: true } },
+    { path: "/notifications", name: "notifications", component: () => import("./pages/Notifications.vue"),
+      meta: { tab: true } },
+    { path: "/meetings/:id", name: "meeting", component: () => import("./pages/Meeting.vue") },
+    { path: "/suggestions/:id", name: "suggestion", component: () => import("./pages/Suggestion.vue") },
   ],
 });
 

@@ -44,3 +44,36 @@ export function label(table: Record<string, string>, value: string | null | unde
   }
   return table[value] ?? value;
 }
+
+// -- mobile app (issue 9) ------------------------------------------------------------------
+/** The categories a suggestion is filed under (the suggestion service's list). */
+export const SUGGESTION_CATEGORIES = [
+  "交通建设", "教育", "医疗卫生", "农业农村", "乡村振兴", "城乡建设",
+  "社会保障", "生态环境", "文化旅游", "财政经济", "安全应急", "其他",
+] as const;
+
+export const DEPUTY_LEVELS: Record<string, string> = { county: "县人大代表", town: "乡镇人大代表" };
+
+export const ASSIGNMENT_ROLES: Record<string, string> = { lead: "主办", co: "协办", separate: "分办" };
+
+export const REPLY_CATEGORIES: Record<string, string> = {
+  A: "A 类（已解决或采纳）",
+  B: "B 类（正在解决或列入计划）",
+  C: "C 类（因条件限制留作参考）",
+};
+
+export const REJECT_REASONS: Record<string, string> = {
+  personal_matter: "属个人事务",
+  petition: "属信访事项",
+  court_case: "属诉讼案件",
+  promotion: "属宣传推介",
+  empty_content: "内容空泛",
+  other: "其他原因",
+};
+
+/** statuses of the handling workflow the first table does not name */
+export const SUGGESTION_STATUS_MORE: Record<string, string> = {
+  routed: "已分办",
+  acknowledged: "已签收",
+  returned: "已退回",
+};

@@ -12,6 +12,9 @@ export function guardWithSession(router: Router): void {
     if (!session.role && !(await restore())) {
       return { name: "signin", query: { next: to.fullPath } };
     }
+    if (session.mustChangePassword && to.name !== "password" && router.hasRoute("password")) {
+      return { name: "password", query: { next: to.fullPath } };
+    }
     return true;
   });
   onSignedOut(() => {
