@@ -44,3 +44,56 @@ export function label(table: Record<string, string>, value: string | null | unde
   }
   return table[value] ?? value;
 }
+
+// -- console (issue 10): suggestion handling ------------------------------------------------
+Object.assign(SUGGESTION_STATUS, {
+  routed: "待交办",
+  acknowledged: "办理中",
+  returned: "已退回",
+});
+
+export const ASSIGNMENT_ROLE: Record<string, string> = { lead: "主办", co: "协办", separate: "分办" };
+
+export const ASSIGNMENT_STATUS: Record<string, string> = {
+  assigned: "待签收",
+  acknowledged: "办理中",
+  extension_requested: "延期待批",
+  returned: "已退回",
+  view_sent: "已送协办意见",
+  replied: "已答复",
+  withdrawn: "已撤回",
+};
+
+export const EXTENSION_STATUS: Record<string, string> = { requested: "待审批", approved: "已批准", denied: "未批准" };
+
+export const REPLY_CATEGORY: Record<string, string> = {
+  A: "A类（已解决或采纳）",
+  B: "B类（正在解决或列入计划）",
+  C: "C类（因条件限制留作参考）",
+};
+
+export const REJECT_REASON: Record<string, string> = {
+  personal_matter: "属个人私事",
+  petition: "属信访或投诉事项",
+  court_case: "涉及诉讼案件",
+  promotion: "属宣传推介",
+  empty_content: "内容空泛",
+  other: "其他",
+};
+
+/** What each department action is called, for "cannot … now" messages. */
+export const ACTIONS: Record<string, string> = {
+  acknowledge: "签收",
+  return: "退回",
+  request_extension: "申请延期",
+  decide_extension: "审批延期",
+  send_view: "提交协办意见",
+  reply: "答复",
+  follow_up: "补充答复",
+  accept: "立案",
+  reject: "不予立案",
+  merge: "并案",
+  assign: "交办",
+  evaluate: "评价",
+  withdraw: "撤回",
+};
