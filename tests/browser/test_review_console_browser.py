@@ -63,6 +63,6 @@ def test_staff_reject_with_a_reason_and_accept_another(page, gateway, client):
 
     open_in_queue(page, good["title"])
     page.get_by_text("重点督办").click()
-    page.get_by_role("button", name="立案").click()
+    page.get_by_role("button", name="立案", exact=True).click()
     expect(page.get_by_text(f"已立案：{good['number']}")).to_be_visible()
     assert client.get(f"/api/v1/suggestions/{good['id']}", as_user="staff").json()["key_supervision"] is True

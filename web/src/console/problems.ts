@@ -80,9 +80,18 @@ function fieldMessages(details: Details): Record<string, string> {
   return fields;
 }
 
+const TAKEN: Record<string, string> = { phone: "该手机号已登记在其他代表名下", code: "该编号已被使用" };
+
 export function problemOf(status: number, body: unknown): Problem {
   const error = errorOf(body);
   if (status === 409) {
+    const details = error?.details ?? {};
+    const named = Object.entries(details).filter(([name, value]) => Array.isArray(value) && name !== "allowed_from");
+    if (named.length && named.length === Object.keys(details).length) {
+      // a value another record already has (a phone, a code): said next to its field
+      const fields = Object.fromEntries(named.map(([name]) => [name, TAKEN[name] ?? "与已有记录重复"]));
+      return { kind: "fields", message: "与已有记录重复，请修改后再提交", fields };
+    }
     return { kind: "conflict", message: explainConflict(error), fields: {} };
   }
   if ((status === 400 || status === 422) && error) {

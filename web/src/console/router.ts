@@ -6,6 +6,8 @@ import { guardWithSession } from "@/shared/sessionGuard";
 import { departmentRoutes } from "./routes/department";
 import { assignRoutes } from "./routes/assign";
 import { reviewRoutes } from "./routes/review";
+import { rosterRoutes } from "./routes/roster";
+import { statisticsRoutes } from "./routes/statistics";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -27,6 +29,8 @@ export const routes: RouteRecordRaw[] = [
       ...departmentRoutes,
       ...reviewRoutes,
       ...assignRoutes,
+      ...statisticsRoutes,
+      ...rosterRoutes,
     ],
   },
 ];

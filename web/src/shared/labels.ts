@@ -97,3 +97,8 @@ export const ACTIONS: Record<string, string> = {
   evaluate: "评价",
   withdraw: "撤回",
 };
+
+// -- console (issue 10): deputies' roster -----------------------------------------------------
+export const DEPUTY_LEVEL: Record<string, string> = { county: "县人大代表", town: "镇人大代表" };
+export const DEPUTY_STATUS: Record<string, string> = { active: "在任", inactive: "已离任" };
+export const GENDER: Record<string, string> = { male: "男", female: "女" };

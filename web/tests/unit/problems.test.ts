@@ -28,3 +28,12 @@ describe("a refusal explained in Chinese", () => {
     expect(problemOf(503, null).kind).toBe("network");
   });
 });
+
+describe("a value already taken", () => {
+  it("is said next to its field", () => {
+    const taken = problemOf(409, { error: { code: "CONFLICT", message: "phone already registered",
+      details: { phone: ["another deputy has this phone number"] } } });
+    expect(taken.kind).toBe("fields");
+    expect(taken.fields.phone).toBe("该手机号已登记在其他代表名下");
+  });
+});
