@@ -22,8 +22,9 @@ def test_staff_assign_from_the_proposals_with_a_co_handler_and_a_due_date(page, 
     expect(proposals.first).to_contain_text(re.compile(r"主办\s*[0-9.]+$"))
     work.get_by_role("button", name="采用推荐").click()
     expect(work.get_by_label("主办单位")).to_be_visible()
-    work.get_by_role("group", name="协办单位").get_by_text("财政局", exact=True).click()
-    expect(work.get_by_role("group", name="协办单位").get_by_role("checkbox", name="财政局")).to_be_checked()
+    co = work.get_by_role("group", name="协办单位")
+    co.get_by_text("人社局", exact=True).click()                       # one more co-handler than proposed
+    expect(co.get_by_role("checkbox", name="人社局")).to_be_checked()
     due_field = work.get_by_label("办理期限（不填：交办后 3 个月，难办件 6 个月）")
     due_field.fill(due)
     due_field.press("Enter")
@@ -32,5 +33,5 @@ def test_staff_assign_from_the_proposals_with_a_co_handler_and_a_due_date(page, 
     expect(page.get_by_text(f"{s['number']} 已交办")).to_be_visible()
     expect(page.get_by_text("教育局（主办）")).to_be_visible()
     assignments = client.get(f"/api/v1/suggestions/{s['id']}", as_user="staff").json()["assignments"]
-    assert {(a["department"], a["role"]) for a in assignments} >= {("edu", "lead"), ("finance", "co")}
+    assert {(a["department"], a["role"]) for a in assignments} >= {("edu", "lead"), ("hrss", "co")}
     assert {a["due_date"] for a in assignments} == {due}
