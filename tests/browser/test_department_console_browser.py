@@ -103,3 +103,21 @@ def test_the_overdue_filter_is_kept_in_the_link(page, gateway, client):
     expect(rows).to_have_count(min(total, 20))
     if total:
         expect(rows.first).to_contain_text("逾期")
+
+
+def test_a_reply_lost_on_the_network_is_kept_and_sent_again(page, gateway, client):
+    s = assigned(client, "edu")
+    text = "已安排专项资金完成村小校舍改造，取暖设备已于本月配齐。"
+    sign_in(page, gateway, "dept-edu")
+    page.goto(f"{gateway}/console/inbox/{s['id']}")
+    reply = page.get_by_role("form", name="答复代表")
+    reply.get_by_text("A类（已解决或采纳）").click()
+    reply.get_by_label("答复内容").fill(text)
+    page.route("**/reply", lambda route: route.abort())             # the network drops the request
+    reply.get_by_role("button", name="提交答复").click()
+    expect(page.get_by_role("alert")).to_contain_text("网络连接失败，您填写的内容已保留")
+    expect(reply.get_by_label("答复内容")).to_have_value(text)
+    page.unroute("**/reply")
+    page.get_by_role("button", name="重试").click()
+    expect(page.get_by_test_id("assignment-status")).to_have_text("已答复")
+    expect(page.get_by_text(text)).to_be_visible()
