@@ -35,3 +35,22 @@ def test_staff_assign_from_the_proposals_with_a_co_handler_and_a_due_date(page, 
     assignments = client.get(f"/api/v1/suggestions/{s['id']}", as_user="staff").json()["assignments"]
     assert {(a["department"], a["role"]) for a in assignments} >= {("edu", "lead"), ("hrss", "co")}
     assert {a["due_date"] for a in assignments} == {due}
+
+
+def test_staff_see_the_overdue_board_by_department(page, gateway, client):
+    board = client.get("/api/v1/suggestions/overdue", as_user="staff", params={"limit": 500}).json()
+    assert board["total"] > 0, "the demo data has overdue assignments"
+    worst = max(board["items"], key=lambda i: i["days_overdue"])
+    sign_in(page, gateway, "staff")
+    menu(page, "逾期督办")
+    expect(page.get_by_text(f"共 {board['total']} 条")).to_be_visible()
+    names = {d["code"]: d["name"] for d in client.get("/api/v1/departments").json()["items"]}
+    page.get_by_label("承办单位").click(force=True)
+    page.get_by_role("option", name=names[worst["department"]], exact=True).click()
+    expect(page).to_have_url(re.compile(f"department={worst['department']}"))
+    row = page.get_by_role("row").filter(has_text=worst["number"])
+    expect(row).to_contain_text(f"逾期 {worst['days_overdue']} 天")
+    expect(row).to_contain_text(worst["due_date"])
+    only = client.get("/api/v1/suggestions/overdue", as_user="staff",
+                      params={"department": worst["department"]}).json()["total"]
+    expect(page.get_by_text(f"共 {only} 条")).to_be_visible()

@@ -4,4 +4,6 @@ import type { RouteRecordRaw } from "vue-router";
 export const assignRoutes: RouteRecordRaw[] = [
   { path: "assign", name: "assign", component: () => import("../pages/assign/AssignPage.vue"),
     meta: { title: "交办", roles: ["staff"], order: 30 } },
+  { path: "overdue", name: "overdue", component: () => import("../pages/assign/OverduePage.vue"),
+    meta: { title: "逾期督办", roles: ["staff"], order: 35 } },
 ];
