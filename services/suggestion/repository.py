@@ -14,6 +14,9 @@ ASSIGNMENT_COLUMNS = ("id", "suggestion_id", "department", "role", "status", "ac
                       "extension_due_date", "extension_reason", "view_content", "view_sent_at", "reply_category",
                       "reply_content", "replied_at", "followup_content", "followed_up_at", "due_soon_notified_at",
                       "overdue_notified_at")
+# the inbox's sort keys (InboxQuerySchema) -> a fixed ORDER BY; never text from the request
+INBOX_ORDER = {"due_date": "a.due_date, a.id", "-due_date": "a.due_date DESC, a.id DESC",
+               "assigned_at": "a.assigned_at, a.id", "-assigned_at": "a.assigned_at DESC, a.id DESC"}
 _MUTABLE_SUGGESTION = tuple(c for c in SUGGESTION_COLUMNS
                             if c not in ("id", "number", "term", "session", "filed_by",
                                                                       "submitted_at", "version"))
@@ -191,7 +194,7 @@ class SuggestionRepository:
         return self.cursor.fetchone()[0]
 
     # -- departments' work ------------------------------------------------------------------------
-    def inbox(self, department, status=None, active=True, overdue_on=None, limit=50, offset=0):
+    def inbox(self, department, status=None, active=True, overdue_on=None, sort="due_date", limit=50, offset=0):
         clauses, params = ["a.department = %s"], [department]
         if active is not None:
             clauses.append("a.active = %s")
@@ -209,7 +212,7 @@ class SuggestionRepository:
             "SELECT " + ", ".join(f"a.{c}" for c in ASSIGNMENT_COLUMNS)
             + ", s.number, s.title, s.category, s.status, s.lead_deputy FROM assignments a "
               "JOIN suggestions s ON s.id = a.suggestion_id" + where
-            + " ORDER BY a.due_date, a.id LIMIT %s OFFSET %s", params + [limit, offset])
+            + " ORDER BY " + INBOX_ORDER[sort] + " LIMIT %s OFFSET %s", params + [limit, offset])
         items = []
         n = len(ASSIGNMENT_COLUMNS)
         for row in self.cursor.fetchall():

@@ -9,6 +9,7 @@ from services.suggestion.domain import (ASSIGNMENT_STATUSES, REJECT_REASONS, REP
 TITLE_MAX = 100
 CONTENT_MAX = 5000
 TEXT_MAX = 2000
+INBOX_SORTS = ("due_date", "-due_date", "assigned_at", "-assigned_at")
 DEPUTY_CODE = validate.Regexp(r"^[A-Z][0-9]{3,8}$", error="a deputy code like D0001")
 
 
@@ -103,6 +104,9 @@ class InboxQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(ASSIGNMENT_STATUSES))
     active = fields.Boolean(load_default=True, allow_none=True)
     overdue = fields.Boolean(load_default=False)
+    sort = fields.String(load_default="due_date", validate=validate.OneOf(INBOX_SORTS),
+                         metadata={"description": "due_date (earliest first), -due_date, assigned_at, -assigned_at "
+                                                  "(newest first)"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     offset = offset_field()
 

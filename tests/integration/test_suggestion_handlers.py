@@ -210,3 +210,26 @@ def test_dashboard_summary_shows_others_only_the_public_results(uow, deputies):
         assert summary["public"] is True
         public_list, total = handlers.list_suggestions({"deputy": lead}, {"role": "public"}, uow())
         assert total == 1 and [s["id"] for s in public_list] == [replied.id]
+
+
+def test_inbox_sorts_by_due_date_or_assignment_time_either_way(uow, deputies):
+    today = datetime.date.today()
+    ten_days_ago = datetime.datetime.now(UTC) - datetime.timedelta(days=10)
+    ids = []
+    for assigned_at, due in ((ten_days_ago, today + datetime.timedelta(days=100)),
+                             (None, today + datetime.timedelta(days=20))):
+        s = file(uow, deputies[0], now=assigned_at)
+        handlers.review(s.id, {"decision": "accept"}, STAFF, uow(), now=assigned_at)
+        handlers.assign(s.id, {"assignments": [{"department": "weather", "role": "lead"}], "due_date": due},
+                        STAFF, uow(), now=assigned_at)
+        ids.append(s.id)
+    older_far, newer_near = ids
+
+    def order(sort):
+        items, _ = handlers.department_inbox("weather", {"sort": sort, "limit": 500}, dept("weather"), uow())
+        return [i["suggestion_id"] for i in items if i["suggestion_id"] in ids]
+
+    assert order("due_date") == [newer_near, older_far]
+    assert order("-due_date") == [older_far, newer_near]
+    assert order("assigned_at") == [older_far, newer_near]
+    assert order("-assigned_at") == [newer_near, older_far]

@@ -2354,6 +2354,8 @@ export interface operations {
                 status?: "assigned" | "acknowledged" | "extension_requested" | "returned" | "view_sent" | "replied" | "withdrawn";
                 active?: boolean | null;
                 overdue?: boolean;
+                /** @description due_date (earliest first), -due_date, assigned_at, -assigned_at (newest first) */
+                sort?: "due_date" | "-due_date" | "assigned_at" | "-assigned_at";
                 limit?: number;
                 offset?: number;
             };

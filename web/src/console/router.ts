@@ -1,7 +1,13 @@
 // Each menu group is a route with typed meta; the menu is built from these routes. The
-// server still decides every permission: roles here only choose what the menu shows.
+// server still decides every permission: roles here only choose what the menu shows. A route
+// without a title (a detail page) is not in the menu.
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
 import { guardWithSession } from "@/shared/sessionGuard";
+import { departmentRoutes } from "./routes/department";
+import { assignRoutes } from "./routes/assign";
+import { reviewRoutes } from "./routes/review";
+import { rosterRoutes } from "./routes/roster";
+import { statisticsRoutes } from "./routes/statistics";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -20,6 +26,11 @@ export const routes: RouteRecordRaw[] = [
     children: [
       { path: "", name: "home", component: () => import("./pages/Home.vue"),
         meta: { title: "首页", roles: ["staff", "admin", "department"], order: 0 } },
+      ...departmentRoutes,
+      ...reviewRoutes,
+      ...assignRoutes,
+      ...statisticsRoutes,
+      ...rosterRoutes,
     ],
   },
 ];

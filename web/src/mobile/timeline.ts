@@ -1,7 +1,7 @@
 // A suggestion's timeline in plain Chinese: what happened, who did it, when.
 import type { components } from "@/api/schema";
 import { day } from "@/shared/dates";
-import { ASSIGNMENT_ROLES, label, REJECT_REASONS, REPLY_CATEGORIES, ROLES, SATISFACTION } from "@/shared/labels";
+import { ASSIGNMENT_ROLE, label, REJECT_REASON, REPLY_CATEGORY, ROLES, SATISFACTION } from "@/shared/labels";
 
 export type TimelineEntry = components["schemas"]["TimelineEntry"];
 
@@ -56,7 +56,7 @@ export function describe(entry: TimelineEntry, deputies: Names = (c) => c, depar
       break;
     case "suggestion_rejected":
       what = "不予立案";
-      detail = [label(REJECT_REASONS, text(d.reason)), text(d.reason_text)].filter(Boolean).join("：");
+      detail = [label(REJECT_REASON, text(d.reason)), text(d.reason_text)].filter(Boolean).join("：");
       break;
     case "suggestion_merged":
       what = "并案处理";
@@ -72,7 +72,7 @@ export function describe(entry: TimelineEntry, deputies: Names = (c) => c, depar
     case "suggestion_assigned": {
       what = "交办";
       const list = Array.isArray(d.assignments) ? (d.assignments as Array<Record<string, unknown>>) : [];
-      detail = list.map((a) => `${departments(text(a.department))}（${label(ASSIGNMENT_ROLES, text(a.role))}，`
+      detail = list.map((a) => `${departments(text(a.department))}（${label(ASSIGNMENT_ROLE, text(a.role))}，`
         + `办理期限 ${day(text(a.due_date))}）`).join("；");
       break;
     }
@@ -97,7 +97,7 @@ export function describe(entry: TimelineEntry, deputies: Names = (c) => c, depar
       break;
     case "suggestion_replied":
       what = `${dept(entry, departments)}答复`;
-      detail = [label(REPLY_CATEGORIES, text(d.reply_category)), text(d.content)].filter(Boolean).join("：");
+      detail = [label(REPLY_CATEGORY, text(d.reply_category)), text(d.content)].filter(Boolean).join("：");
       break;
     case "suggestion_followed_up":
       what = `${dept(entry, departments)}跟踪回访`;

@@ -12,7 +12,10 @@ export const SUGGESTION_STATUS: Record<string, string> = {
   accepted: "已立案",
   rejected: "不予立案",
   merged: "已并案",
+  routed: "待交办",
   assigned: "已交办",
+  acknowledged: "办理中",
+  returned: "已退回",
   replied: "已答复",
   rehandling: "重新办理",
   closed: "已办结",
@@ -45,35 +48,61 @@ export function label(table: Record<string, string>, value: string | null | unde
   return table[value] ?? value;
 }
 
+// -- console (issue 10): suggestion handling ------------------------------------------------
+export const ASSIGNMENT_ROLE: Record<string, string> = { lead: "主办", co: "协办", separate: "分办" };
+
+export const ASSIGNMENT_STATUS: Record<string, string> = {
+  assigned: "待签收",
+  acknowledged: "办理中",
+  extension_requested: "延期待批",
+  returned: "已退回",
+  view_sent: "已送协办意见",
+  replied: "已答复",
+  withdrawn: "已撤回",
+};
+
+export const EXTENSION_STATUS: Record<string, string> = { requested: "待审批", approved: "已批准", denied: "未批准" };
+
+export const REPLY_CATEGORY: Record<string, string> = {
+  A: "A类（已解决或采纳）",
+  B: "B类（正在解决或列入计划）",
+  C: "C类（因条件限制留作参考）",
+};
+
+export const REJECT_REASON: Record<string, string> = {
+  personal_matter: "属个人私事",
+  petition: "属信访或投诉事项",
+  court_case: "涉及诉讼案件",
+  promotion: "属宣传推介",
+  empty_content: "内容空泛",
+  other: "其他",
+};
+
+/** What each department action is called, for "cannot … now" messages. */
+export const ACTIONS: Record<string, string> = {
+  acknowledge: "签收",
+  return: "退回",
+  request_extension: "申请延期",
+  decide_extension: "审批延期",
+  send_view: "提交协办意见",
+  reply: "答复",
+  follow_up: "补充答复",
+  accept: "立案",
+  reject: "不予立案",
+  merge: "并案",
+  assign: "交办",
+  evaluate: "评价",
+  withdraw: "撤回",
+};
+
+// -- console (issue 10): deputies' roster -----------------------------------------------------
+export const DEPUTY_LEVEL: Record<string, string> = { county: "县人大代表", town: "乡镇人大代表" };
+export const DEPUTY_STATUS: Record<string, string> = { active: "在任", inactive: "已离任" };
+export const GENDER: Record<string, string> = { male: "男", female: "女" };
+
 // -- mobile app (issue 9) ------------------------------------------------------------------
 /** The categories a suggestion is filed under (the suggestion service's list). */
 export const SUGGESTION_CATEGORIES = [
   "交通建设", "教育", "医疗卫生", "农业农村", "乡村振兴", "城乡建设",
   "社会保障", "生态环境", "文化旅游", "财政经济", "安全应急", "其他",
 ] as const;
-
-export const DEPUTY_LEVELS: Record<string, string> = { county: "县人大代表", town: "乡镇人大代表" };
-
-export const ASSIGNMENT_ROLES: Record<string, string> = { lead: "主办", co: "协办", separate: "分办" };
-
-export const REPLY_CATEGORIES: Record<string, string> = {
-  A: "A 类（已解决或采纳）",
-  B: "B 类（正在解决或列入计划）",
-  C: "C 类（因条件限制留作参考）",
-};
-
-export const REJECT_REASONS: Record<string, string> = {
-  personal_matter: "属个人事务",
-  petition: "属信访事项",
-  court_case: "属诉讼案件",
-  promotion: "属宣传推介",
-  empty_content: "内容空泛",
-  other: "其他原因",
-};
-
-/** statuses of the handling workflow the first table does not name */
-export const SUGGESTION_STATUS_MORE: Record<string, string> = {
-  routed: "已分办",
-  acknowledged: "已签收",
-  returned: "已退回",
-};

@@ -19,7 +19,7 @@ describe("suggestion timeline in plain Chinese", () => {
     const dept = { username: "dept-edu", role: "department", subject: "edu" };
     expect(step({ type: "suggestion_replied", actor: dept, department: "edu",
                   details: { reply_category: "A", content: "已解决" } }, (c) => c, () => "县教育局"))
-      .toMatchObject({ what: "县教育局答复", detail: "A 类（已解决或采纳）：已解决", who: "县教育局" });
+      .toMatchObject({ what: "县教育局答复", detail: "A类（已解决或采纳）：已解决", who: "县教育局" });
     expect(step({ type: "suggestion_evaluated", actor: { role: "deputy", subject: "D0001" },
                   details: { satisfaction: "unsatisfied", comment: "没解决" } }, () => "张三"))
       .toMatchObject({ what: "评价：不满意", detail: "没解决", who: "代表 张三" });

@@ -1,0 +1,9 @@
+// Menu group: congress staff assign accepted suggestions to departments (交办).
+import type { RouteRecordRaw } from "vue-router";
+
+export const assignRoutes: RouteRecordRaw[] = [
+  { path: "assign", name: "assign", component: () => import("../pages/assign/AssignPage.vue"),
+    meta: { title: "交办", roles: ["staff"], order: 30 } },
+  { path: "overdue", name: "overdue", component: () => import("../pages/assign/OverduePage.vue"),
+    meta: { title: "逾期督办", roles: ["staff"], order: 35 } },
+];

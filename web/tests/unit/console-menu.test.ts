@@ -1,0 +1,29 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { menuFor } from "@/console/router";
+
+const titles = (role: string | null) => menuFor(role).map((route) => route.meta?.title);
+
+describe("the console menu", () => {
+  it("shows each role its own work, in order, and no detail pages", () => {
+    expect(titles("department")).toEqual(["首页", "待办建议"]);
+    expect(titles("staff")).toEqual(["首页", "建议审查", "交办", "逾期督办", "办理统计", "代表名册"]);
+    expect(titles(null)).toEqual([]);
+  });
+});
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : [path];
+  });
+}
+
+describe("the mobile app", () => {
+  it("never imports Element Plus or ECharts (directly or through shared code)", () => {
+    const files = ["src/mobile", "src/shared", "src/api"].flatMap(sources).filter((f) => /\.(ts|vue)$/.test(f));
+    const offending = files.filter((f) => /from ["'](element-plus|echarts)/.test(readFileSync(f, "utf8")));
+    expect(offending).toEqual([]);
+  });
+});
