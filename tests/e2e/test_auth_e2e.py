@@ -12,7 +12,8 @@ def test_token_for_good_password(client):
     assert body["token_type"] == "bearer" and body["role"] == "staff" and body["subject"] is None
     assert body["access_token"].count(".") == 2 and body["expires_in"] > 0
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
-    assert me.status_code == 200 and me.json() == {"username": "staff", "role": "staff", "subject": None}
+    assert me.status_code == 200 and me.json() == {"username": "staff", "role": "staff", "subject": None,
+                                                   "must_change_password": False}
 
 
 @pytest.mark.parametrize("credentials", [
@@ -41,7 +42,7 @@ def test_token_request_missing_fields_is_a_validation_error(client):
 def test_me_per_role(client, username, role, subject):
     response = client.get("/api/v1/me", as_user=username)
     assert response.status_code == 200, response.text
-    assert response.json() == {"username": username, "role": role, "subject": subject}
+    assert response.json() == {"username": username, "role": role, "subject": subject, "must_change_password": False}
 
 
 def test_me_needs_a_token(client):

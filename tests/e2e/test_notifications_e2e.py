@@ -66,7 +66,7 @@ def test_the_handling_flow_fills_both_deputies_inboxes_and_the_statistics(client
                 cosigner: ["suggestion_submitted", "suggestion_accepted", "suggestion_assigned",
                            "suggestion_replied", "suggestion_closed"]}
     for code, types in expected.items():
-        eventually(lambda: [n["type"] for n in notices(client, code, suggestion["id"])] == types, 20,
+        eventually(lambda: [n["type"] for n in notices(client, code, suggestion["id"])] == types, 90,
                    f"{code}'s notices {types}")
     mine = {n["type"]: n for n in notices(client, lead, suggestion["id"])}
     number = suggestion["number"]
@@ -97,7 +97,7 @@ def test_a_rejection_tells_the_deputy_why_and_marking_read_works(client, deputie
     suggestion = file_suggestion(client, lead)
     act(client, "staff", suggestion, "review", {"decision": "reject", "reason": "petition",
                                                 "reason_text": "请通过信访渠道反映"})
-    (notice,) = eventually(lambda: notices(client, lead, suggestion["id"]), 20, "the rejection notice")
+    (notice,) = eventually(lambda: notices(client, lead, suggestion["id"]), 90, "the rejection notice")
     assert notice["subject"] == "建议未予立案" and notice["read"] is False
     assert notice["body"].endswith("经审查未予立案，原因：属信访或投诉事项（请通过信访渠道反映）。")
     response = client.post(f"/api/v1/me/notifications/{notice['id']}/read", as_user=lead)
