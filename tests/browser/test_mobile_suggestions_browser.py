@@ -134,7 +134,7 @@ def test_follow_a_suggestion_and_evaluate_the_reply_unsatisfied(phone, gateway, 
     for step in ("提出建议", "立案", "交办", f"{edu}签收", f"{edu}答复"):
         expect(timeline.get_by_text(step, exact=True)).to_be_visible()
     expect(timeline.get_by_text(f"{edu}（主办，办理期限 2027/03/01）")).to_be_visible()
-    expect(timeline.get_by_text("B 类（正在解决或列入计划）：已列入明年改造计划，资金正在落实。")).to_be_visible()
+    expect(timeline.get_by_text("B类（正在解决或列入计划）：已列入明年改造计划，资金正在落实。")).to_be_visible()
     expect(timeline.get_by_text("人大工作人员 staff").first).to_be_visible()        # who, and when
     expect(timeline.get_by_text(f"代表 {deputy['name']}").first).to_be_visible()
 
