@@ -52,7 +52,9 @@ class NotificationRepository:
     # -- reading the inbox ------------------------------------------------------------------
     def page(self, deputy, unread_only=False, limit=20, offset=0):
         where = " WHERE deputy_code = %s" + (" AND read_at IS NULL" if unread_only else "")
-        self.cursor.execute(_ITEM_SELECT + where + " ORDER BY id DESC LIMIT %s OFFSET %s",
+        # newest first by when it happened: events of different types reach the inbox through
+        # different queues, so the order of arrival (id) is not the order of events
+        self.cursor.execute(_ITEM_SELECT + where + " ORDER BY occurred_at DESC, id DESC LIMIT %s OFFSET %s",
                             (deputy, limit, offset))
         items = [_item(row) for row in self.cursor.fetchall()]
         self.cursor.execute(
