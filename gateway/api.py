@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 
 import jwt
 from eventlet.event import Event
+from prometheus_client import Counter, Histogram
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gateway.auth import PUBLIC, read_token
@@ -18,6 +19,8 @@ from gateway.sessions import CSRF_HEADER, SESSION_COOKIE, WRITE_METHODS, cleared
 from gateway.token_check import TokenCheck
 from kernel.config import is_production
 from kernel.errors import DomainError, Forbidden, ValidationFailed, load_payload
+from kernel.logs import correlation_id_var
+from kernel.metrics import LATENCY_BUCKETS
 from kernel.inputs import (SURROGATE_MESSAGE, JsonInputError, field_details, parse_json, printable, text_problem,
                            unsafe_text)
 from kernel.web import JsonHttpEntrypoint
@@ -26,6 +29,12 @@ CORRELATION_HEADER = "X-Correlation-ID"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX = 200
 access_log = logging.getLogger("gateway.access")
+# By route template (never the raw path: ids would make a series per suggestion) and status,
+# for the error-ratio and latency alerts (deploy/prometheus/rules.yml).
+HTTP_REQUESTS = Counter("gateway_http_requests_total", "API requests by method, route template and status",
+                        ["method", "route", "status"])
+HTTP_SECONDS = Histogram("gateway_http_request_duration_seconds", "API request duration by method and route template",
+                         ["method", "route"], buckets=LATENCY_BUCKETS)
 
 
 class ApiEndpoint(JsonHttpEntrypoint):
@@ -119,6 +128,7 @@ class ApiEndpoint(JsonHttpEntrypoint):
         request.max_content_length = self.max_request_bytes
         started = time.perf_counter()
         correlation_id = request.headers.get(CORRELATION_HEADER) or uuid.uuid4().hex
+        correlation_id_var.set(correlation_id)  # an unhandled error's log line (errors.response_for) names it
         headers = {CORRELATION_HEADER: correlation_id}
         try:
             if (request.content_length or 0) > self.max_request_bytes:
@@ -141,9 +151,12 @@ class ApiEndpoint(JsonHttpEntrypoint):
         response.headers.update(headers)
         if getattr(request, "clear_session_cookie", False) and "Set-Cookie" not in response.headers:
             response.headers.add("Set-Cookie", cleared_session_cookie(self.secure_cookies))
+        elapsed = time.perf_counter() - started
+        HTTP_REQUESTS.labels(self.method, self.url, str(response.status_code)).inc()
+        HTTP_SECONDS.labels(self.method, self.url).observe(elapsed)
         access_log.info("%s %s %d", request.method, request.path, response.status_code, extra={
             "correlation_id": correlation_id, "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2), "route": self.method_name})
+            "duration_ms": round(elapsed * 1000, 2), "route": self.method_name})
         return response
 
     def read_chunked_body(self, request):

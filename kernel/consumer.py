@@ -129,6 +129,9 @@ class ReliableEventHandler(EventHandler):
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         correlation_id_var.set(None)
+        # the failure lines below name the event's correlation id explicitly: ops follow one
+        # request from the gateway's access line to the handler that failed on it
+        logged = {"correlation_id": worker_ctx.data.get("correlation_id")}
         event_type = self.event_type
         if exc_info is None:
             self.metrics.events_consumed.labels(event_type, "ok").inc()
@@ -142,12 +145,12 @@ class ReliableEventHandler(EventHandler):
                 self._republish(message, retry_queue_name(self.queue.name, attempt),
                                 {ATTEMPT_HEADER: attempt, "x-last-error": error[:1000]})
                 self.metrics.events_retried.labels(event_type).inc()
-                log.warning("event %s failed (attempt %d), retrying: %s", event_type, attempt, error)
+                log.warning("event %s failed (attempt %d), retrying: %s", event_type, attempt, error, extra=logged)
             else:
-                self._dead_letter(message, message.body, "handler_failed", error, ack=False)
+                self._dead_letter(message, message.body, "handler_failed", error, ack=False, logged=logged)
         except Exception:
             # Could not park the message: leave it unacked so the broker redelivers it.
-            log.exception("could not retry or dead-letter a failed event; it will be redelivered")
+            log.exception("could not retry or dead-letter a failed event; it will be redelivered", extra=logged)
             self.queue_consumer.requeue_message(message)
             return result, exc_info
         self.queue_consumer.ack_message(message)
@@ -166,13 +169,13 @@ class ReliableEventHandler(EventHandler):
                 content_encoding=message.content_encoding or "binary",
                 delivery_mode=2, retry=True, retry_policy={"max_retries": 3})
 
-    def _dead_letter(self, message, raw_body, reason, error, ack=True):
+    def _dead_letter(self, message, raw_body, reason, error, ack=True, logged=None):
         self._republish(message, dead_letter_queue_name(self.queue.name), {
             "x-dead-letter-reason": reason, "x-error": str(error)[:2000],
             "x-original-queue": self.queue.name,
         }, body=raw_body)
         self.metrics.events_dead_lettered.labels(reason).inc()
-        log.error("event dead-lettered from %s (%s): %s", self.queue.name, reason, str(error)[:300])
+        log.error("event dead-lettered from %s (%s): %s", self.queue.name, reason, str(error)[:300], extra=logged)
         if ack:
             self.queue_consumer.ack_message(message)
 

@@ -43,6 +43,28 @@ def service_metrics(service):
     return _BY_SERVICE[service]
 
 
+_GAUGES = {}
+
+
+def work_gauge(name, documentation, label):
+    """A gauge of work waiting (overdue assignments, dead deliveries...) by one label, set
+    from the database by a timer. One per name in this process (tests run several services)."""
+    if name not in _GAUGES:
+        _GAUGES[name] = Gauge(name, documentation, [label])
+    return _GAUGES[name]
+
+
+def set_work_gauge(gauge, counts, always=()):
+    """Replace every series of ``gauge`` by ``counts`` ({label value: count}); labels in
+    ``always`` are kept at 0 when absent, so an alert on them sees a series. Clear and set
+    run without yielding, so no scrape sees the gauge half-set."""
+    gauge.clear()
+    for value in always:
+        gauge.labels(value).set(0)
+    for value, count in counts.items():
+        gauge.labels(value).set(count)
+
+
 def exposition():
     return generate_latest(), CONTENT_TYPE_LATEST
 

@@ -506,6 +506,12 @@ def check_deadlines(uow, settings=None, now=None, batch=200):
     return raised
 
 
+def overdue_counts(uow, now=None):
+    """Open assignments past due, by department (what the overdue gauge shows)."""
+    with uow:
+        return uow.suggestions.overdue_counts(domain.as_date(now or utcnow()))
+
+
 # -- queries ---------------------------------------------------------------------------------------
 def get_suggestion(suggestion_id, actor, uow):
     with uow:

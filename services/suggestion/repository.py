@@ -239,6 +239,13 @@ class SuggestionRepository:
                  "escalated_at": e.isoformat() if e else None}
                 for i, n, t, d, r, st, dd, e in self.cursor.fetchall()], total
 
+    def overdue_counts(self, today):
+        """{department: open assignments past their due date} (the ops gauge)."""
+        self.cursor.execute(
+            "SELECT department, count(*) FROM assignments WHERE active AND due_date < %s "
+            "AND status IN ('assigned', 'acknowledged', 'extension_requested') GROUP BY department", (today,))
+        return dict(self.cursor.fetchall())
+
     def claim_deadlines(self, today, due_soon_until, limit=200):
         """Open assignments whose due_soon or overdue warning is owed, locked for this
         transaction; rows another replica holds are skipped (it is warning them)."""

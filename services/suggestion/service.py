@@ -6,13 +6,13 @@ co-signers are checked against, and a deadline timer (``SUGGESTION_DEADLINE_CHEC
 """
 import logging
 
-from nameko.timer import Timer
-
 from kernel import deputy_directory
 from kernel.consumer import rpc
 from kernel.db import Database
+from kernel.metrics import set_work_gauge, work_gauge
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
+from kernel.timers import ConfiguredTimer
 from kernel.errors import load_payload as load
 from services.suggestion import handlers
 from services.suggestion.handlers import SuggestionSettings
@@ -24,19 +24,8 @@ from services.suggestion.schemas import (AssignSchema, ContentSchema, Evaluation
 from services.suggestion.stats import SuggestionStatistics
 
 log = logging.getLogger(__name__)
-
-
-
-class ConfiguredTimer(Timer):
-    """nameko's @timer with its interval read from the config at setup."""
-
-    def __init__(self, config_key, default, **kwargs):
-        self.config_key = config_key
-        super().__init__(interval=default, **kwargs)
-
-    def setup(self):
-        self.interval = float(self.container.config.get(self.config_key, self.interval))
-        super().setup()
+OVERDUE_GAUGE = work_gauge("suggestion_overdue_assignments", "Open assignments past their due date",
+                           "department")
 
 
 class SuggestionService(SuggestionStatistics, deputy_directory.DeputyDirectoryKeeper, PlatformService):
@@ -173,6 +162,16 @@ class SuggestionService(SuggestionStatistics, deputy_directory.DeputyDirectoryKe
     @rpc
     def delete_rule(self, actor, rule_id):
         return handlers.delete_rule(int(rule_id), actor, self.db())
+
+    @ConfiguredTimer.decorator("WORK_GAUGES_SECONDS", 15)
+    def refresh_work_gauges(self):
+        """suggestion_overdue_assignments{department}: what the OverdueSuggestionsRising alert watches."""
+        try:
+            counts = handlers.overdue_counts(self.db(readonly=True))
+        except Exception:  # the database may be down; the gauge keeps its last value
+            log.warning("overdue gauge refresh failed", exc_info=True)
+            return
+        set_work_gauge(OVERDUE_GAUGE, counts)
 
     @ConfiguredTimer.decorator("SUGGESTION_DEADLINE_CHECK_SECONDS", 60)
     def check_deadlines(self):

@@ -98,6 +98,12 @@ def list_deliveries(department, query, uow):
     return {"items": _plain(items), "total": total}
 
 
+def waiting_deliveries(uow):
+    """Deliveries pending and dead (what the webhook gauges show)."""
+    with uow:
+        return uow.deliveries.waiting_counts()
+
+
 def accept_event(envelope, body, department, uow, consumer="webhooks.departments"):
     """A department event arrived: queue one delivery per interested webhook, in one
     transaction with the record that this event was handled. Returns how many."""

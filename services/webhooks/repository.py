@@ -62,6 +62,12 @@ class DeliveryRepository:
             + " ON CONFLICT (webhook_id, event_id) DO NOTHING", [v for row in rows for v in row])
         return self.cursor.rowcount
 
+    def waiting_counts(self):
+        """{status: deliveries} for pending (still to be tried) and dead (given up on) ones."""
+        self.cursor.execute("SELECT status, count(*) FROM deliveries WHERE status IN ('pending', 'dead') "
+                            "GROUP BY status")
+        return dict(self.cursor.fetchall())
+
     def replay(self, department, delivery_id):
         """A dead delivery of an active webhook goes back to pending, due now. Returns
         (replayed, status): status None when the department has no such delivery."""

@@ -5,10 +5,13 @@ stores a delivery per interested webhook, and POSTs each one signed with the web
 own secret, with retries and back-off, then dead (see services/webhooks/delivery.py).
 Its bootstrap hook declares the department queues and users (departments_amqp).
 """
+import logging
 
 from kernel.consumer import rpc
 from kernel.db import Database, make_pool
+from kernel.metrics import set_work_gauge, work_gauge
 from kernel.service import PlatformService
+from kernel.timers import ConfiguredTimer
 from kernel.errors import load_payload as load
 from services.suggestion import departments_amqp
 from services.webhooks import handlers
@@ -18,7 +21,9 @@ from services.webhooks.schemas import (DeliveryPageSchema, DeliveryQuerySchema, 
                                        WebhookCreatedSchema, WebhookListSchema)
 from services.webhooks.targets import TargetPolicy
 
-
+log = logging.getLogger(__name__)
+DELIVERIES_GAUGE = work_gauge("webhooks_deliveries_waiting", "Webhook deliveries waiting: pending (to be tried) "
+                              "and dead (given up, replayable)", "status")
 
 class WebhooksDatabase(Database):
     """Its transactions are a few milliseconds long (store deliveries, read the log): a small
@@ -46,6 +51,16 @@ class WebhooksService(PlatformService):
         body["checks"]["dispatcher"] = self.dispatcher.healthy()
         body["ready"] = all(body["checks"].values())
         return body
+
+    @ConfiguredTimer.decorator("WORK_GAUGES_SECONDS", 15)
+    def refresh_work_gauges(self):
+        """webhooks_deliveries_waiting{status}: what the WebhookDeliveriesDying alert watches."""
+        try:
+            counts = handlers.waiting_deliveries(self.db(readonly=True))
+        except Exception:  # the database may be down; the gauge keeps its last value
+            log.warning("delivery gauge refresh failed", exc_info=True)
+            return
+        set_work_gauge(DELIVERIES_GAUGE, counts, always=("pending", "dead"))
 
     @rpc
     def register_webhook(self, department, payload, actor):

@@ -146,10 +146,16 @@ def publish_to_flaky(broker, marker):
     return envelope["event_id"]
 
 
-def test_failing_handler_is_retried_then_dead_lettered(flaky, broker):
+def test_failing_handler_is_retried_then_dead_lettered(flaky, broker, caplog):
     Calls.broken.add("always")
-    event_id = publish_to_flaky(broker, "always")
-    broker.wait_count(f"{FLAKY_QUEUE}.dlq", 1)
+    envelope = deputy_envelope("deputy_updated", marker="always")
+    event_id = envelope["event_id"]
+    with caplog.at_level("WARNING", logger="kernel.consumer"):
+        broker.publish(envelope, routing_key=FLAKY_QUEUE)
+        broker.wait_count(f"{FLAKY_QUEUE}.dlq", 1)
+    failures = [r for r in caplog.records if r.name == "kernel.consumer"]
+    assert [r.levelname for r in failures] == ["WARNING", "WARNING", "ERROR"]  # two retries, then dead
+    assert {r.correlation_id for r in failures} == {envelope["correlation_id"]}
     assert Calls.attempts[event_id] == 3  # first try + one per EVENT_RETRY_DELAYS entry
     assert Calls.applied == []
     [(properties, body)] = broker.take_all(f"{FLAKY_QUEUE}.dlq")
