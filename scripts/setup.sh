@@ -378,6 +378,35 @@ if is_local "$MQ_HOST" && command -v rabbitmq-plugins >/dev/null 2>&1; then
     fi
 fi
 
+# Queue depths for Prometheus (deploy/prometheus.yml scrapes :15692; the alert rules watch the
+# DLQs and the department queues).
+if is_local "$MQ_HOST" && command -v rabbitmq-plugins >/dev/null 2>&1; then
+    say "RabbitMQ Prometheus plugin"
+    if rabbitmq-plugins -q is_enabled rabbitmq_prometheus >/dev/null 2>&1; then
+        ok "rabbitmq_prometheus enabled (http://127.0.0.1:15692/metrics)"
+    elif is_root; then
+        rabbitmq-plugins enable rabbitmq_prometheus >/dev/null \
+            && ok "rabbitmq_prometheus enabled (http://127.0.0.1:15692/metrics)" \
+            || warn "rabbitmq-plugins enable rabbitmq_prometheus failed: the broker's metrics are not exported"
+    else
+        warn "rabbitmq_prometheus is not enabled: ${SUDO}rabbitmq-plugins enable rabbitmq_prometheus"
+    fi
+fi
+
+# ---------------------------------------------------------------------------
+# 4b. Prometheus (promtool checks and unit-tests the alert rules; the monitoring test runs the
+#     server against the platform). Debian's package; its service is not started here.
+# ---------------------------------------------------------------------------
+say "Prometheus (prometheus, promtool)"
+if command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; then
+    ok "$(prometheus --version 2>&1 | head -1)"
+elif is_root; then
+    apt_install prometheus
+    ok "installed"
+else
+    warn "prometheus is not installed: the monitoring tests need it (${SUDO}apt-get install -y prometheus)"
+fi
+
 # ---------------------------------------------------------------------------
 # 5. Headless Chromium (the meeting display's browser test, tests/e2e/test_display_e2e.py)
 # ---------------------------------------------------------------------------

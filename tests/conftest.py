@@ -43,6 +43,7 @@ os.environ.update({
     "RPC_DEADLINE_SECONDS": "3.0",
     "LOG_LEVEL": "WARNING",
     "SUGGESTION_DEADLINE_CHECK_SECONDS": "1",
+    "WORK_GAUGES_SECONDS": "1",
     # The webhook tests' endpoints listen on 127.0.0.1; tests of the SSRF guard turn it off.
     "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
 })
