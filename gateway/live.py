@@ -157,7 +157,8 @@ def snapshot_of(meeting, current, result):
     if current:
         item = {"item_id": current.get("id"), **pick(current, ITEM_FIELDS), **pick(result or {}, RESULT_FIELDS)}
         candidates = (result or {}).get("candidates") or current.get("candidates") or []
-        item["candidates"] = [pick(candidate, CANDIDATE_FIELDS) for candidate in candidates
-                              if isinstance(candidate, dict)]
+        posts = {c.get("name"): c.get("post") for c in current.get("candidates") or [] if isinstance(c, dict)}
+        item["candidates"] = [pick({"post": posts.get(candidate.get("name")) or "", **candidate}, CANDIDATE_FIELDS)
+                              for candidate in candidates if isinstance(candidate, dict)]
         snapshot["item"] = item
     return snapshot
