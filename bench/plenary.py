@@ -26,6 +26,7 @@ clock, this host), and the ratio of ballot throughput to baseline (d) — bare n
 + one RPC, measured with the same wrk threads/connections in the same run. Target >= 0.70.
 """
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -441,31 +442,27 @@ def report(result):
 
 
 # -- standalone smoke run: its own database, vhost, platform and baseline (d) -----------------
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench.plenary", description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=100)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--baseline-seconds", type=int, default=3, help="wrk seconds per round of baseline (d)")
-    parser.add_argument("--database", default=os.environ.get("PLENARY_DATABASE", "renda_bench_plenary"))
-    args = parser.parse_args(argv)
-
+@contextlib.contextmanager
+def standalone(database, threads=2, connections=16, baseline_seconds=3):
+    """A fresh database and vhost (``database``), bootstrapped with the demo data, the
+    platform's processes and baseline (d) measured first; yields (gateway url, env,
+    baselines, log dir). Used by this module's and bench/keypad.py's standalone runs."""
     from bench import run as bench_run
     from bench.processes import Processes
     from bench.wrk import Wrk
 
     pg, amqp = bench_run.PG, bench_run.AMQP
-    env = dict(os.environ, DATABASE_URL=f"postgresql://postgres@{pg}/{args.database}",
-               SERVICE_DATABASE_URL=f"postgresql://svc_{{service}}:{{password}}@{pg}/{args.database}",
-               AMQP_URI=f"amqp://{amqp}/{args.database}", LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"))
+    env = dict(os.environ, DATABASE_URL=f"postgresql://postgres@{pg}/{database}",
+               SERVICE_DATABASE_URL=f"postgresql://svc_{{service}}:{{password}}@{pg}/{database}",
+               AMQP_URI=f"amqp://{amqp}/{database}", LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"))
     env.pop("CONFIG", None)
     log_dir = tempfile.mkdtemp(prefix="renda-plenary-")
-    step(f"preparing database and vhost {args.database}; logs in {log_dir}")
+    step(f"preparing database and vhost {database}; logs in {log_dir}")
     with psycopg.connect(f"postgresql://postgres@{pg}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-    bench_run.rabbitmqctl("delete_vhost", args.database, check=False)
-    bench_run.rabbitmqctl("add_vhost", args.database)
-    bench_run.rabbitmqctl("set_permissions", "-p", args.database, "guest", ".*", ".*", ".*")
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    bench_run.rabbitmqctl("delete_vhost", database, check=False)
+    bench_run.rabbitmqctl("add_vhost", database)
+    bench_run.rabbitmqctl("set_permissions", "-p", database, "guest", ".*", ".*", ".*")
     done = subprocess.run([sys.executable, "-m", "kernel.bootstrap", "--demo"], cwd=os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))), env=env, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
@@ -479,14 +476,27 @@ def main(argv=None):
             procs.start_module(name, module)
         procs.wait_live(["baseline-rpc", "baseline-http", *services])
         step("baseline (d): bare nameko @http + 1 RPC")
-        wrk = Wrk(threads=args.threads, connections=args.connections, seconds=args.baseline_seconds, rounds=1,
-                  warmup_seconds=1)
+        wrk = Wrk(threads=threads, connections=connections, seconds=baseline_seconds, rounds=1, warmup_seconds=1)
         baselines = wrk.compare({"d": (procs.url("baseline-http"), "/deputies/D")})
         procs.stop(["baseline-rpc", "baseline-http"])
-        result = run({"gateway": procs.url("gateway")}, env, baselines, members=args.members,
-                     threads=args.threads, connections=args.connections)
+        yield procs.url("gateway"), env, baselines, log_dir
     finally:
         procs.stop_all()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.plenary", description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--baseline-seconds", type=int, default=3, help="wrk seconds per round of baseline (d)")
+    parser.add_argument("--database", default=os.environ.get("PLENARY_DATABASE", "renda_bench_plenary"))
+    args = parser.parse_args(argv)
+
+    with standalone(args.database, args.threads, args.connections, args.baseline_seconds) as (gateway, env,
+                                                                                             baselines, log_dir):
+        result = run({"gateway": gateway}, env, baselines, members=args.members,
+                     threads=args.threads, connections=args.connections)
     print()
     print(report(result))
     path = os.path.join(log_dir, "plenary.json")

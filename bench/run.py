@@ -191,6 +191,13 @@ def run_all(env, log_dir, args, wrk):
             step(f"(p) plenary: {args.plenary_members} members sign in and vote through the gateway")
             results["p"] = plenary.run({"gateway": gateway}, env, results, members=args.plenary_members,
                                        threads=args.threads, connections=args.connections)
+        if "voting" in services and args.keypad_members:  # issue 9 (bench/keypad.py, bench/lighthouse.py)
+            from bench import keypad, lighthouse
+            step("(k) lighthouse on the deputies' home page and the meeting keypad")
+            results["k_lighthouse"] = lighthouse.run(gateway, log_dir)
+            step(f"(k) {args.keypad_members} deputies vote through the keypad page's API calls")
+            results["k"] = keypad.run({"gateway": gateway}, env, results, members=args.keypad_members,
+                                      threads=args.threads, connections=args.connections)
     finally:
         procs.stop_all()
     return results
@@ -212,6 +219,8 @@ def parse_args(argv):
     parser.add_argument("--half-seconds", type=float, default=8.0, help="duration of the half-rate loop of (f)")
     parser.add_argument("--plenary-members", type=int, default=3000,
                         help="members of the issue-4 plenary benchmark (bench/plenary.py); 0 skips it")
+    parser.add_argument("--keypad-members", type=int, default=300,
+                        help="deputies of the issue-9 keypad benchmark (bench/keypad.py, with Lighthouse); 0 skips it")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
                         help="wait up to this long for the host to be quiet (< 0.3 busy cores) before starting")
     return parser.parse_args(argv)
@@ -254,6 +263,15 @@ def main(argv=None):
     if "p" in results:
         from bench import plenary
         print("\n" + plenary.report(results["p"]))
+    from bench import keypad  # issue 9: the keypad's JS size needs only the web build
+    try:
+        results["k_size"] = keypad.js_size()
+    except RuntimeError as exc:
+        print(f"\nkeypad JS size: {exc}")
+    print("\n" + keypad.report(results.get("k"), results.get("k_size")))
+    if "k_lighthouse" in results:
+        from bench import lighthouse
+        print(lighthouse.report(results["k_lighthouse"]))
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     for result in results.values():
         if isinstance(result, dict):

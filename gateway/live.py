@@ -32,7 +32,7 @@ from werkzeug.wrappers import Response
 
 from gateway.api import api
 from gateway.broadcast import END, LiveBroadcast, sse_frame
-from kernel.errors import DeadlineExceeded, ServiceUnavailable
+from kernel.errors import DeadlineExceeded, NotFound, ServiceUnavailable
 from kernel.web import http
 
 log = logging.getLogger(__name__)
@@ -117,13 +117,28 @@ class LiveRoutes:
     @http("GET", "/meetings/<meeting_id>/display")
     def meeting_display_page(self, request, meeting_id):
         """The big screen: 应到/实到/赞成/反对/弃权/未按 and 通过/未通过, live."""
-        return static_file("display.html")
+        return self._meeting_page(meeting_id, "display.html")
 
     @http("GET", "/meetings/<meeting_id>/chair")
     def meeting_chair_page(self, request, meeting_id):
         """The chair's view: attendance and who has not voted yet (never anyone's choice on a
         secret item); signs in as staff in the page."""
-        return static_file("chair.html")
+        return self._meeting_page(meeting_id, "chair.html")
+
+    def _meeting_page(self, meeting_id, name):
+        """The page, or a 404 page that says 会议不存在 for a meeting the voting service does
+        not know. A voting service that does not answer still gets the page (it follows the
+        live stream as soon as the service is back; the page says 会议不存在 itself if the
+        stream then answers 404)."""
+        try:
+            self.rpc.call("voting", "get_meeting", meeting_id=meeting_id)
+        except NotFound:
+            response = static_file("missing.html")
+            response.status_code = 404
+            return response
+        except (DeadlineExceeded, ServiceUnavailable) as exc:
+            log.warning("meeting page %s served unchecked: %s", meeting_id, exc)
+        return static_file(name)
 
     @http("GET", "/static/meeting/<filename>")
     def meeting_static(self, request, filename):
@@ -157,7 +172,8 @@ def snapshot_of(meeting, current, result):
     if current:
         item = {"item_id": current.get("id"), **pick(current, ITEM_FIELDS), **pick(result or {}, RESULT_FIELDS)}
         candidates = (result or {}).get("candidates") or current.get("candidates") or []
-        item["candidates"] = [pick(candidate, CANDIDATE_FIELDS) for candidate in candidates
-                              if isinstance(candidate, dict)]
+        posts = {c.get("name"): c.get("post") for c in current.get("candidates") or [] if isinstance(c, dict)}
+        item["candidates"] = [pick({"post": posts.get(candidate.get("name")) or "", **candidate}, CANDIDATE_FIELDS)
+                              for candidate in candidates if isinstance(candidate, dict)]
         snapshot["item"] = item
     return snapshot

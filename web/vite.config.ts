@@ -13,6 +13,8 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
+    // dist/.vite/manifest.json: which chunks each entry and route loads (bench/keypad.py sizes the keypad's)
+    manifest: true,
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
       input: {

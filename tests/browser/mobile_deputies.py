@@ -21,11 +21,12 @@ def screenshot(page, name):
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
-def new_deputy(client, name=None, town="城关镇", level="town"):
-    """{id, name, password, initial_password} of a fresh deputy with a sign-in."""
+def new_deputy(client, name=None, town="城关镇", level="town", **fields):
+    """{id, name, password, initial_password} of a fresh deputy with a sign-in (``fields``:
+    more of the deputy's registration, e.g. email, occupation)."""
     name = name or "移动" + uuid.uuid4().hex[:4].upper()
     created = client.post("/api/v1/deputies", as_user="staff",
-                          json=new_deputy_payload(name=name, town=town, level=level))
+                          json=new_deputy_payload(name=name, town=town, level=level, **fields))
     assert created.status_code == 201, created.text
     code = created.json()["id"]
     issued = client.post(f"/api/v1/deputies/{code}/account", as_user="staff")

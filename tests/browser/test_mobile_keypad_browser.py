@@ -11,8 +11,9 @@ from tests.browser.mobile_deputies import new_deputy, screenshot, sign_in, with_
 from tests.support.platform import eventually
 
 
-def meeting_with_one_item(client, deputy, title):
-    """A meeting of the new deputy alone (quorum once they sign in), with one secret resolution."""
+def meeting_with_one_item(client, deputy, title, item=None):
+    """A meeting of the new deputy alone (quorum once they sign in), with one item: a secret
+    resolution unless ``item`` says otherwise."""
     starts = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))) + datetime.timedelta(hours=1)
 
     def create_meeting():
@@ -22,7 +23,7 @@ def meeting_with_one_item(client, deputy, title):
         return answer.json() if answer.status_code == 201 else None
     meeting = eventually(create_meeting, 30, "the voting service knows the new deputy")
     item = client.post(f"/api/v1/meetings/{meeting['id']}/items", as_user="staff",
-                       json={"kind": "resolution", "title": "关于批准县级预算调整方案的决议", "mode": "secret"})
+                       json=item or {"kind": "resolution", "title": "关于批准县级预算调整方案的决议", "mode": "secret"})
     assert item.status_code == 201, item.text
     return meeting, item.json()["id"]
 

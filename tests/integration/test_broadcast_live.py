@@ -208,6 +208,9 @@ def test_the_pages_and_their_assets_are_served(gateways):
         response = requests.get(gateways[0].url + path, timeout=10)
         assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
         assert "/static/meeting/live.js" in response.text
+    for path in ("/meetings/missing-m1/display", "/meetings/missing-m1/chair"):   # the voting service: 404
+        response = requests.get(gateways[0].url + path, timeout=10)
+        assert response.status_code == 404 and "<h1 id=\"missing\">会议不存在</h1>" in response.text
     response = requests.get(gateways[0].url + "/static/meeting/live.js", timeout=10)
     assert response.status_code == 200 and "EventSource" in response.text
     assert requests.get(gateways[0].url + "/static/meeting/nothing.js", timeout=10).status_code == 404

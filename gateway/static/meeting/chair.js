@@ -110,6 +110,7 @@
   }
 
   function render(state, type) {
+    if (state.missing) { L.showMissing(); return; }
     setText("meeting-title", state.title || "会议");
     setText("meeting-expected", state.expected);
     setText("meeting-present", state.present);

@@ -33,7 +33,13 @@
     var url = "/api/v1/meetings/" + encodeURIComponent(this.meetingId) + "/live";
     this.source = new EventSource(url);
     this.source.onopen = function () { self.state.connected = true; self.changed("open"); };
-    this.source.onerror = function () { self.state.connected = false; self.changed("error"); };
+    this.source.onerror = function () {
+      self.state.connected = false;
+      self.changed("error");
+      // The browser gives up on a stream that answered with an error (it retries only lost
+      // connections): is the meeting unknown? Then the page says so instead of waiting.
+      if (self.source.readyState === 2) { self.checkExists(); }
+    };
     ["snapshot", "member_signed_in", "member_signed_out", "item_opened", "tally_updated", "vote_closed",
      "reset"].forEach(function (type) {
       self.source.addEventListener(type, function (message) {
@@ -46,6 +52,20 @@
       });
     });
     return this;
+  };
+
+  MeetingLive.prototype.checkExists = function () {
+    var self = this;
+    fetch("/api/v1/meetings/" + encodeURIComponent(this.meetingId), {credentials: "same-origin"})
+      .then(function (response) {
+        if (response.status === 404) {
+          self.state.missing = true;
+          self.changed("missing");
+        } else {
+          global.setTimeout(function () { self.start(); }, 2000);   // it exists: try the stream again
+        }
+      })
+      .catch(function () { global.setTimeout(function () { self.checkExists(); }, 2000); });
   };
 
   MeetingLive.prototype.changed = function (type) {
@@ -123,7 +143,25 @@
     if (element && element.textContent !== text(value)) { element.textContent = text(value); }
   }
 
+  /** The meeting is unknown: say so on the whole page (the big screen or the chair's view).
+   * Everything else is hidden, not removed: the page's scripts may still look their elements up. */
+  function showMissing() {
+    if (document.getElementById("missing")) { return; }
+    document.title = "会议不存在";
+    document.body.setAttribute("data-missing", "yes");
+    Array.prototype.forEach.call(document.body.children, function (element) {
+      if (element.tagName !== "SCRIPT") { element.hidden = true; }
+    });
+    var notice = document.createElement("main");
+    notice.className = "missing-notice";
+    notice.setAttribute("role", "alert");
+    notice.innerHTML = '<h1 id="missing">会议不存在</h1>' +
+      "<p>没有找到这个会议。请核对地址中的会议编号，或向会务工作人员确认会议已经创建。</p>";
+    document.body.appendChild(notice);
+  }
+
   global.MeetingLive = MeetingLive;
+  global.MeetingLive.showMissing = showMissing;
   global.MeetingLive.meetingIdFromPath = meetingIdFromPath;
   global.MeetingLive.MODES = MODES;
   global.MeetingLive.KINDS = KINDS;

@@ -19,6 +19,7 @@ export const router = createRouter({
     { path: "/suggestions/new", name: "file", component: () => import("./pages/FileSuggestion.vue"), meta: { tab: true } },
     { path: "/notifications", name: "notifications", component: () => import("./pages/Notifications.vue"),
       meta: { tab: true } },
+    { path: "/me", name: "profile", component: () => import("./pages/Profile.vue"), meta: { tab: true } },
     { path: "/meetings/:id", name: "meeting", component: () => import("./pages/Meeting.vue") },
     { path: "/suggestions/:id", name: "suggestion", component: () => import("./pages/Suggestion.vue") },
   ],

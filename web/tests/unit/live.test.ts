@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextItem } from "@/mobile/live";
+import { nextItem, perCandidate } from "@/mobile/live";
 
 describe("keypad live stream", () => {
   it("shows the item the chair opens, without counts while it is open", () => {
@@ -18,5 +18,29 @@ describe("keypad live stream", () => {
       result: { expected: 5, present: 4, yes: 3, no: 1, abstain: 0, not_voted: 0, passed: true, threshold: 3 },
     });
     expect(closed).toMatchObject({ status: "closed", result: { expected: 5, yes: 3, passed: true } });
+  });
+
+  it("knows an appointment list voted per person from one voted as a whole", () => {
+    const candidates = [{ name: "甲某", post: "局长" }, { name: "乙某", post: "" }];
+    const opened = nextItem(null, "item_opened", { item_id: 9, kind: "appointment", mode: "secret", merged: false,
+      candidates });
+    expect(opened?.candidates).toEqual([{ name: "甲某", post: "局长" }, { name: "乙某" }]);
+    expect(perCandidate(opened)).toBe(true);
+    expect(perCandidate(nextItem(null, "item_opened", { item_id: 9, kind: "appointment", merged: true, candidates })))
+      .toBe(false);
+    expect(perCandidate(nextItem(null, "item_opened", { item_id: 9, kind: "resolution" }))).toBe(false);
+  });
+
+  it("keeps each candidate's result after close, and no count while open", () => {
+    const open = nextItem(null, "snapshot", { item: { item_id: 9, kind: "appointment", status: "open", merged: false,
+      candidates: [{ name: "甲某", yes: null }, { name: "乙某", yes: null }] } });
+    expect(open?.result).toBeNull();
+    const closed = nextItem(open, "vote_closed", { item_id: 9, kind: "appointment", mode: "secret", result: {
+      expected: 3, present: 3, yes: null, threshold: 2, passed: false,
+      candidates: [{ name: "甲某", yes: 2, no: 1, abstain: 0, not_voted: 0, passed: true },
+        { name: "乙某", yes: 1, no: 1, abstain: 0, not_voted: 1, passed: false }] } });
+    expect(perCandidate(closed)).toBe(true);
+    expect(closed?.result?.candidates?.map((c) => [c.name, c.yes, c.passed])).toEqual([["甲某", 2, true], ["乙某", 1, false]]);
+    expect(closed?.result?.threshold).toBe(2);
   });
 });
