@@ -16,6 +16,7 @@ from gateway.meetings import MeetingRoutes
 from gateway.statistics import SuggestionStatisticsRoutes
 from gateway.notifications import NotificationRoutes
 from gateway.subscriptions import DepartmentSubscriptionRoutes
+from gateway.department_amqp import DepartmentAmqpRoutes
 from gateway.suggestions import SuggestionRoutes
 from gateway.webapp import WebClientRoutes
 from gateway.api import api, json_body, query_args
@@ -43,7 +44,7 @@ SIGNED_IN = ("deputy", "department", "staff")
 def may_see_contact(principal, deputy_id):
     return principal.is_staff or (principal.role == "deputy" and principal.subject == deputy_id)
 
-class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes, NotificationRoutes, MeetingRoutes,
+class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes, DepartmentAmqpRoutes, NotificationRoutes, MeetingRoutes,
                      LiveRoutes, PlatformService):
     name = "gateway"
 

@@ -40,6 +40,11 @@ class SuggestionRoutes:
     def overdue_suggestions(self, request, principal):
         return self.rpc.call("suggestion", "overdue", actor=principal.as_actor(), query=query_args(request))
 
+    @api("GET", "/api/v1/suggestions/extensions", roles=STAFF, tag=TAG, query=PageQuerySchema,
+         response=InboxPageSchema, summary="Extension requests waiting for a staff decision (wanted date, reason)")
+    def extension_requests(self, request, principal):
+        return self.rpc.call("suggestion", "extension_requests", actor=principal.as_actor(), query=query_args(request))
+
     @api("GET", "/api/v1/suggestions/<suggestion_id>", tag=TAG, response=SuggestionViewSchema, errors=(403,),
          summary="One suggestion with its timeline (public: the handling result only)")
     def get_suggestion(self, request, principal, suggestion_id):

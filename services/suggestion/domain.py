@@ -321,12 +321,21 @@ def sees_all_suggestions_of(actor, deputy_code):
 
 def department_view(suggestion, department):
     """A department sees the suggestion and its own assignment(s); of the others only who
-    handles it in which role (it must know the lead to send views)."""
+    handles it in which role (it must know the lead to send views). The lead department also
+    sees the co-handlers' written views (it answers the deputy with them in mind)."""
     data = suggestion.as_dict()
-    data["assignments"] = [a.as_dict() if a.department == department else
-                           {"department": a.department, "role": a.role, "status": a.status, "active": a.active}
+    lead = any(a.department == department and a.role == "lead" and a.active for a in suggestion.assignments)
+    data["assignments"] = [a.as_dict() if a.department == department else _other_assignment(a, lead)
                            for a in suggestion.assignments]
     return data
+
+
+def _other_assignment(a, to_lead):
+    seen = {"department": a.department, "role": a.role, "status": a.status, "active": a.active}
+    if to_lead and a.role == "co":
+        sent = a.view_sent_at
+        seen.update(view_content=a.view_content, view_sent_at=sent.isoformat() if sent else None)
+    return seen
 
 
 def require_department_actor(actor, suggestion, action):

@@ -573,6 +573,13 @@ def overdue_list(query, actor, uow, now=None):
         return uow.suggestions.overdue(domain.as_date(now), **query)
 
 
+def extension_requests(query, actor, uow):
+    """Extension requests waiting for a staff decision (each with the wanted date and reason)."""
+    domain.require_staff(actor)
+    with uow:
+        return uow.suggestions.extension_requests(**query)
+
+
 def deputy_summary(code, actor, uow, limit=5):
     """A deputy's suggestions for the dashboard: counts by status and the latest. The deputy
     and staff get all of them; anyone else what the public sees (handling results only)."""

@@ -205,6 +205,19 @@ class SuggestionRepository:
         if overdue_on is not None:
             clauses.append("a.status IN ('assigned', 'acknowledged', 'extension_requested') AND a.due_date < %s")
             params.append(overdue_on)
+        return self._assignment_rows(clauses, params, INBOX_ORDER[sort], limit, offset)
+
+    def extension_requests(self, department=None, limit=50, offset=0):
+        """Active assignments whose extension request waits for staff, the oldest due date first."""
+        clauses, params = ["a.active", "a.extension_status = 'requested'"], []
+        if department:
+            clauses.append("a.department = %s")
+            params.append(department)
+        return self._assignment_rows(clauses, params, "a.due_date, a.id", limit, offset)
+
+    def _assignment_rows(self, clauses, params, order, limit, offset):
+        """Assignments with their suggestion's number, title, category, status and lead deputy
+        (``order`` is a fixed ORDER BY of this module, never text from a request)."""
         where = " WHERE " + " AND ".join(clauses)
         self.cursor.execute("SELECT count(*) FROM assignments a" + where, params)
         total = self.cursor.fetchone()[0]
@@ -212,7 +225,7 @@ class SuggestionRepository:
             "SELECT " + ", ".join(f"a.{c}" for c in ASSIGNMENT_COLUMNS)
             + ", s.number, s.title, s.category, s.status, s.lead_deputy FROM assignments a "
               "JOIN suggestions s ON s.id = a.suggestion_id" + where
-            + " ORDER BY " + INBOX_ORDER[sort] + " LIMIT %s OFFSET %s", params + [limit, offset])
+            + " ORDER BY " + order + " LIMIT %s OFFSET %s", params + [limit, offset])
         items = []
         n = len(ASSIGNMENT_COLUMNS)
         for row in self.cursor.fetchall():

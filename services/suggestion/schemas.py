@@ -160,7 +160,8 @@ def _time(description=None, nullable=True):
 
 class AssignmentViewSchema(Schema):
     """A department's assignment. Of another department's assignment a department sees
-    only department, role, status and active."""
+    only department, role, status and active; the lead department also a co-handler's
+    view_content and view_sent_at."""
     id = fields.Integer()
     suggestion_id = fields.String()
     department = fields.String()

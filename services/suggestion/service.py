@@ -146,6 +146,11 @@ class SuggestionService(SuggestionStatistics, deputy_directory.DeputyDirectoryKe
         return {"items": items, "total": total}
 
     @rpc
+    def extension_requests(self, actor, query=None):
+        items, total = handlers.extension_requests(load(PageQuerySchema(), query), actor, self.db(readonly=True))
+        return {"items": items, "total": total}
+
+    @rpc
     def list_rules(self, actor):
         items = handlers.list_rules(actor, self.db(readonly=True))
         return {"items": items, "total": len(items)}

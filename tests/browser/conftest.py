@@ -2,7 +2,13 @@
 (never a downloaded browser) against the platform started as in e2e. Each test is a story a
 person does by clicking and typing; pytest-playwright saves a screenshot of a failure
 (pytest.ini: --screenshot only-on-failure)."""
+import os
+
 import pytest
+
+# the subscriptions story watches a webhook delivery die and be replayed: two quick attempts
+os.environ.setdefault("WEBHOOK_MAX_ATTEMPTS", "2")
+os.environ.setdefault("WEBHOOK_RETRY_BASE_SECONDS", "0.3")
 
 CHROMIUM = "/usr/bin/chromium"
 # without the background-networking flags Chromium keeps dialling Google on a closed network

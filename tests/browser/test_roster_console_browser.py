@@ -53,3 +53,42 @@ def test_staff_find_edit_and_give_a_deputy_a_sign_in(page, gateway, client):
     shown.get_by_role("button", name="我已记下，关闭").click()
     expect(shown).to_be_hidden()
     expect(page.get_by_text(password)).to_have_count(0)                # shown once
+
+
+def test_staff_register_a_deputy_and_record_them_as_left_office(page, gateway, client):
+    name = "新登" + uuid.uuid4().hex[:4]
+    phone = "137" + str(uuid.uuid4().int % 10**8).zfill(8)
+    sign_in(page, gateway, "staff")
+    menu(page, "代表名册")
+    page.get_by_role("button", name="登记新代表").click()
+    dialog = page.get_by_role("dialog", name="登记新代表")
+    dialog.get_by_role("button", name="登记").click()
+    expect(dialog.get_by_text("请填写姓名")).to_be_visible()               # next to the field, nothing sent
+    dialog.get_by_label("姓名").fill(name)
+    dialog.get_by_role("radio", name="女").check(force=True)
+    dialog.get_by_label("出生年份").fill("1986")
+    dialog.get_by_label("乡镇").click(force=True)
+    page.get_by_role("option", name="城关镇", exact=True).filter(visible=True).click()
+    dialog.get_by_label("联络站").click(force=True)
+    page.get_by_role("listbox").filter(visible=True).get_by_role("option").first.click()
+    dialog.get_by_label("职业").fill("乡村医生")
+    dialog.get_by_label("电话").fill(phone)
+    dialog.get_by_role("button", name="登记").click()
+    expect(page.get_by_text(re.compile(f"已登记代表 {name}（[A-Z][0-9]+）"))).to_be_visible()
+    expect(page).to_have_url(re.compile("q="))
+    row = page.get_by_role("row").filter(has_text=name)
+    expect(row).to_contain_text("乡村医生")
+    expect(row).to_contain_text(phone)
+    code = client.get("/api/v1/deputies", as_user="staff", params={"q": name}).json()["items"][0]["code"]
+
+    client.patch(f"/api/v1/deputies/{code}", as_user="staff", json={"occupation": "村医"})  # someone else, meanwhile
+    row.get_by_role("button", name="离任").click()
+    page.get_by_role("dialog", name="登记离任").get_by_role("button", name="确认离任").click()
+    expect(page.get_by_role("alert")).to_contain_text("其他人已修改")          # explained, the roster reloaded
+    expect(row).to_contain_text("村医")
+    expect(row).to_contain_text("在任")
+    row.get_by_role("button", name="离任").click()
+    page.get_by_role("dialog", name="登记离任").get_by_role("button", name="确认离任").click()
+    expect(row).to_contain_text("已离任")
+    expect(row.get_by_role("button", name="开通登录")).to_be_disabled()
+    assert client.get(f"/api/v1/deputies/{code}", as_user="staff").json()["status"] == "inactive"

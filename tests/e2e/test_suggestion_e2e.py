@@ -412,3 +412,27 @@ def client_get_overdue(client):
     response = client.get("/api/v1/suggestions/overdue?limit=500", as_user="staff")
     assert response.status_code == 200, response.text
     return [i["suggestion_id"] for i in response.json()["items"]]
+
+
+def test_staff_list_pending_extension_requests_and_the_lead_sees_the_co_handlers_views(ready):
+    client = ready
+    s = assigned(client, lead="transport", co="finance")
+    sid = s["id"]
+    wanted = (datetime.date.fromisoformat(s["assignments"][0]["due_date"]) + datetime.timedelta(days=20)).isoformat()
+    post(client, f"/api/v1/suggestions/{sid}/extension", "dept-transport", {"reason": "需要勘察设计", "due_date": wanted})
+    pending = client.get("/api/v1/suggestions/extensions", as_user="staff", params={"department": "transport",
+                                                                                     "limit": 500}).json()
+    mine = [i for i in pending["items"] if i["suggestion_id"] == sid]
+    assert len(mine) == 1 and mine[0]["extension_due_date"] == wanted and mine[0]["extension_reason"] == "需要勘察设计"
+    assert mine[0]["number"] == s["number"] and all(i["department"] == "transport" for i in pending["items"])
+    assert_json_error(client.get("/api/v1/suggestions/extensions", as_user="dept-transport"), 403, "FORBIDDEN")
+    post(client, f"/api/v1/suggestions/{sid}/extension/decision", "staff",
+         {"department": "transport", "approved": True, "due_date": wanted})
+    after = client.get("/api/v1/suggestions/extensions", as_user="staff", params={"limit": 500}).json()
+    assert sid not in [i["suggestion_id"] for i in after["items"]]     # decided: no longer waiting
+
+    post(client, f"/api/v1/suggestions/{sid}/views", "dept-finance", {"content": "建议统筹交通专项资金"})
+    seen = {a["department"]: a for a in client.get(f"/api/v1/suggestions/{sid}", as_user="dept-transport")
+            .json()["assignments"]}
+    assert seen["finance"]["view_content"] == "建议统筹交通专项资金" and seen["finance"]["view_sent_at"]
+    assert seen["transport"]["due_date"] == wanted and seen["transport"]["extension_status"] == "approved"

@@ -349,3 +349,26 @@ def test_who_sees_all_of_a_deputys_suggestions():
     assert domain.sees_all_suggestions_of({"role": "admin", "subject": None}, "D0001")
     for actor in (deputy("D0002"), dept("edu"), {"role": "public"}, {"role": "department", "subject": "D0001"}):
         assert not domain.sees_all_suggestions_of(actor, "D0001"), actor
+
+
+def test_the_lead_department_sees_the_co_handlers_views_and_no_one_else_does():
+    lead, co, other = _assignment("edu", "lead"), _assignment("finance", "co"), _assignment("health", "co")
+    co.view_content, co.view_sent_at = "建议统筹资金", NOW
+    s = _suggestion(lead, co, other)
+    seen_by_lead = {a["department"]: a for a in domain.department_view(s, "edu")["assignments"]}
+    assert seen_by_lead["finance"]["view_content"] == "建议统筹资金"
+    assert seen_by_lead["finance"]["view_sent_at"] == NOW.isoformat()
+    assert seen_by_lead["health"]["view_content"] is None
+    assert "reply_content" not in seen_by_lead["finance"]            # still not the co-handler's whole record
+    seen_by_co = {a["department"]: a for a in domain.department_view(s, "health")["assignments"]}
+    assert "view_content" not in seen_by_co["finance"]               # a co-handler does not see another's views
+    lead.active = False                                              # a returned lead no longer sees them
+    assert "view_content" not in {a["department"]: a for a in
+                                  domain.department_view(s, "edu")["assignments"]}["finance"]
+
+
+@pytest.mark.parametrize("actor", [dept("edu"), deputy("D0001"), {"username": None, "role": "public",
+                                                                    "subject": None}])
+def test_only_staff_list_the_extension_requests(actor):
+    with pytest.raises(Forbidden):
+        handlers.extension_requests({}, actor, FakeUnitOfWork())

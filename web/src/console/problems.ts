@@ -38,6 +38,10 @@ export function explainConflict(error: ApiError | null): string {
   if (d.merge_into_status !== undefined) {
     return `不能并入：目标建议当前为「${label(SUGGESTION_STATUS, d.merge_into_status as string)}」，只能并入尚在审查或办理中的建议。`;
   }
+  if (d.assignment_status !== undefined && d.action === "decide_extension") {
+    return `该单位的交办件当前为「${label(ASSIGNMENT_STATUS, d.assignment_status as string)}」，没有待审批的延期申请`
+      + "（可能已由他人审批）。列表已更新为最新状态。";
+  }
   if (d.assignment_status !== undefined) {
     const allowed = statusList(d.allowed_from, ASSIGNMENT_STATUS);
     return `本单位的交办件当前为「${label(ASSIGNMENT_STATUS, d.assignment_status as string)}」，不能${action}`

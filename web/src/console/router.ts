@@ -8,6 +8,8 @@ import { assignRoutes } from "./routes/assign";
 import { reviewRoutes } from "./routes/review";
 import { rosterRoutes } from "./routes/roster";
 import { statisticsRoutes } from "./routes/statistics";
+import { subscriptionRoutes } from "./routes/subscriptions";
+import { ruleRoutes } from "./routes/rules";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -31,6 +33,8 @@ export const routes: RouteRecordRaw[] = [
       ...assignRoutes,
       ...statisticsRoutes,
       ...rosterRoutes,
+      ...subscriptionRoutes,
+      ...ruleRoutes,
     ],
   },
 ];

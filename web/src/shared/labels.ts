@@ -106,3 +106,17 @@ export const SUGGESTION_CATEGORIES = [
   "交通建设", "教育", "医疗卫生", "农业农村", "乡村振兴", "城乡建设",
   "社会保障", "生态环境", "文化旅游", "财政经济", "安全应急", "其他",
 ] as const;
+
+// -- console (issue 10): department subscriptions ----------------------------------------------
+/** A webhook delivery's state (services/webhooks). */
+export const DELIVERY_STATUS: Record<string, string> = {
+  pending: "待发送", delivered: "已送达", dead: "发送失败", cancelled: "已取消",
+};
+/** The department copies of suggestion events a subscription can receive. */
+export const DEPARTMENT_EVENT: Record<string, string> = {
+  suggestion_assigned: "交办", suggestion_acknowledged: "签收", suggestion_returned: "退回",
+  suggestion_extension_decided: "延期审批结果", suggestion_view_sent: "协办意见", suggestion_replied: "答复",
+  suggestion_followed_up: "补充答复", suggestion_evaluated: "代表评价", suggestion_rehandling_opened: "重新办理",
+  suggestion_closed: "办结", suggestion_withdrawn: "撤回", suggestion_due_soon: "期限临近",
+  suggestion_overdue: "已逾期",
+};

@@ -6,4 +6,6 @@ export const assignRoutes: RouteRecordRaw[] = [
     meta: { title: "交办", roles: ["staff"], order: 30 } },
   { path: "overdue", name: "overdue", component: () => import("../pages/assign/OverduePage.vue"),
     meta: { title: "逾期督办", roles: ["staff"], order: 35 } },
+  { path: "extensions", name: "extensions", component: () => import("../pages/assign/ExtensionsPage.vue"),
+    meta: { title: "延期审批", roles: ["staff"], order: 33 } },
 ];
