@@ -8,6 +8,7 @@ import { assignRoutes } from "./routes/assign";
 import { reviewRoutes } from "./routes/review";
 import { rosterRoutes } from "./routes/roster";
 import { statisticsRoutes } from "./routes/statistics";
+import { meetingRoutes } from "./routes/meetings";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -31,6 +32,7 @@ export const routes: RouteRecordRaw[] = [
       ...assignRoutes,
       ...statisticsRoutes,
       ...rosterRoutes,
+      ...meetingRoutes,
     ],
   },
 ];
