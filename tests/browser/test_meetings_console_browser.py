@@ -138,3 +138,70 @@ def test_staff_run_a_meeting_from_creation_to_the_audited_result(page, gateway, 
 def item_id_of(client, meeting_id, title):
     items = client.get(f"/api/v1/meetings/{meeting_id}", as_user="staff").json()["items"]
     return next(item["id"] for item in items if item["title"] == title)
+
+
+def test_staff_count_a_paper_ballot_and_an_appointment_list_voted_per_person(page, gateway, client):
+    codes = list(STANDING_COMMITTEE_CODES[19:22])
+    a, b, c = codes
+    title = f"县人大常委会第二十四次会议（{uuid.uuid4().hex[:6]}）"
+    meeting = client.post("/api/v1/meetings", as_user="staff", json={
+        "title": title, "kind": "standing_committee", "starts_at": "2026-12-20T09:00:00+08:00", "members": codes})
+    assert meeting.status_code == 201, meeting.text
+    meeting_id = meeting.json()["id"]
+    for code in codes:
+        assert client.post(f"/api/v1/meetings/{meeting_id}/checkin", as_user="staff",
+                           json={"deputy_id": code}).status_code == 200
+    removal = "关于撤销王某某县交通运输局局长职务的决定"
+    appointment = "县人民政府组成人员任命名单"
+
+    sign_in(page, gateway, "staff")
+    page.goto(f"{gateway}/console/meetings/{meeting_id}")
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    add_item(page, "撤职", removal)
+    expect(agenda_item(page, 1, removal)).to_contain_text("纸质票表决")          # removal: paper by default
+    form = page.get_by_role("form", name="添加议程事项")
+    form.get_by_text("任命名单", exact=True).click()
+    form.get_by_label("事项名称").fill(appointment)
+    form.get_by_role("button", name="添加事项").click()
+    expect(form.get_by_text("任命名单至少要有一名人选")).to_be_visible()            # the rule, next to its field
+    form.get_by_label("表决方式").click(force=True)
+    page.get_by_role("option", name="记名表决", exact=True).click()
+    form.get_by_label("人选").fill("张建国 县发展和改革局局长\n李秀英 县教育局局长")
+    form.get_by_role("button", name="添加事项").click()
+    listed = agenda_item(page, 2, appointment)
+    expect(listed).to_contain_text("任命名单（逐人表决）")
+    expect(listed).to_contain_text("人选：张建国（县发展和改革局局长）、李秀英（县教育局局长）")
+
+    first = agenda_item(page, 1, removal)
+    first.get_by_role("button", name="开始表决").click()
+    expect(first).to_contain_text("表决中")
+    first.get_by_role("button", name="结束表决").click()
+    expect(page.get_by_role("alert").filter(has_text="录入")).to_contain_text("请先录入计票结果，再结束表决")
+    first.get_by_role("button", name="录入计票结果").click()
+    dialog = page.get_by_role("dialog", name="录入计票结果")
+    dialog.get_by_label("赞成").fill("4")
+    dialog.get_by_role("button", name="保存计票结果").click()
+    expect(dialog.get_by_role("alert").filter(has_text="实到")).to_contain_text("赞成、反对、弃权之和为 4，超过了实到人数 3")
+    dialog.get_by_label("赞成").fill("2")
+    dialog.get_by_label("反对").fill("1")
+    dialog.get_by_role("button", name="保存计票结果").click()
+    expect(dialog).to_be_hidden()
+    first.get_by_role("button", name="结束表决").click()
+    counted = first.get_by_role("group", name="表决结果")
+    expect(counted.locator("div", has_text="赞成").locator("dd")).to_have_text("2")
+    expect(counted.locator("div", has_text="反对").locator("dd")).to_have_text("1")
+    expect(counted.get_by_text("通过", exact=True)).to_be_visible()
+
+    listed.get_by_role("button", name="开始表决").click()
+    expect(listed).to_contain_text("表决中")
+    item_id = item_id_of(client, meeting_id, appointment)
+    for code, choices in ((a, {"张建国": "yes", "李秀英": "no"}), (b, {"张建国": "yes", "李秀英": "yes"}),
+                          (c, {"张建国": "no", "李秀英": "no"})):
+        answer = client.post(f"/api/v1/meetings/{meeting_id}/items/{item_id}/ballots", as_user=code,
+                             json={"choices": choices})
+        assert answer.status_code == 201, answer.text
+    listed.get_by_role("button", name="结束表决").click()
+    per_person = listed.get_by_role("table")
+    expect(per_person.get_by_role("row").filter(has_text="张建国")).to_contain_text("通过")
+    expect(per_person.get_by_role("row").filter(has_text="李秀英")).to_contain_text("未通过")
+    assert client.get(f"/api/v1/meetings/{meeting_id}/items/{item_id}/audit").status_code == 200

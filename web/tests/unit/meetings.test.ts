@@ -34,6 +34,16 @@ describe("a voting refusal explained in Chinese", () => {
     expect(members.fields.members).toContain("没有这些代表：D9999");
   });
 
+  it("says a broken voting rule in Chinese next to its field", () => {
+    const tally = meetingProblemOf(422, { error: { code: "VALIDATION_ERROR", message: "invalid tally",
+      details: { counts: ["yes + no + abstain = 4 is more than the 3 members present"] } } });
+    expect(tally.fields.counts).toBe("赞成、反对、弃权之和为 4，超过了实到人数 3");
+    expect(tally.message).toContain("超过了实到人数 3");
+    const item = meetingProblemOf(422, { error: { code: "VALIDATION_ERROR", message: "invalid item",
+      details: { candidates: ["an appointment list needs at least one candidate"] } } });
+    expect(item.fields.candidates).toBe("任命名单至少要有一名人选");
+  });
+
   it("writes the recount command for a closed item", () => {
     expect(recountCommand("http://127.0.0.1:8080", 4, 9))
       .toBe(".venv/bin/python -m tools.recount --url http://127.0.0.1:8080/api/v1/meetings/4/items/9/audit");

@@ -2,7 +2,7 @@
 // in, and what can be done (a quorum refusal gives 实到 and the number required).
 import { errorOf, type ApiError } from "@/api/client";
 import { ERROR_CODES, ITEM_STATUS, label, VOTING_MODE } from "@/shared/labels";
-import { NETWORK_PROBLEM, problemOf, type Problem } from "../../problems";
+import { fieldMessage, NETWORK_PROBLEM, problemOf, type Problem } from "../../problems";
 
 type Details = Record<string, unknown>;
 
@@ -63,8 +63,39 @@ export function meetingProblemOf(status: number, body: unknown, titleOf?: (id: n
     if (Array.isArray(members) && members.length) {
       return { kind: "fields", message: `组成人员有误：${membersText(details)}`, fields: { members: membersText(details) } };
     }
+    const fields: Record<string, string> = {};
+    for (const [name, value] of Object.entries(details)) {
+      const texts = (Array.isArray(value) ? value : [value]).map((v) => votingRule(String(v)));
+      fields[name.startsWith("candidates.") ? "candidates" : name] = texts.join("；");
+    }
+    if (Object.keys(fields).length) {
+      return { kind: "fields", message: `请按提示修改后再提交：${Object.values(fields).join("；")}`, fields };
+    }
   }
   return problemOf(status, body);
+}
+
+const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/= (\d+) is more than the (\d+) members present/, (m) => `赞成、反对、弃权之和为 ${m[1]}，超过了实到人数 ${m[2]}`],
+  [/counts cannot be negative/, () => "票数不能为负数"],
+  [/yes, no and abstain are required/, () => "请录入赞成、反对、弃权票数"],
+  [/give counts for exactly the candidates/, () => "请为名单上的每一位人选录入票数"],
+  [/needs at least one candidate/, () => "任命名单至少要有一名人选"],
+  [/removal from office/, () => "撤职须以纸质票表决（系统故障时可举手表决）"],
+  [/only appointment lists are merged/, () => "只有任命名单可以合并表决"],
+  [/candidate names must be unique/, () => "人选姓名不能重复"],
+  [/no item \d+ in this meeting/, () => "所修正的议案不在本次会议中"],
+];
+
+/** A rule of the voting service (its English field message) in Chinese. */
+export function votingRule(text: string): string {
+  for (const [pattern, say] of RULES) {
+    const match = pattern.exec(text);
+    if (match) {
+      return say(match);
+    }
+  }
+  return fieldMessage(text);
 }
 
 function membersText(details: Details): string {
