@@ -238,6 +238,8 @@ def main(argv=None):
     step(f"preparing database {DATABASE} and vhost {VHOST} (bootstrap --demo); logs in {log_dir}")
     prepare(env)
     results = run_all(env, log_dir, args, wrk)
+    from bench import console_size          # issue 10: the console's first load (gzip JS), from the Vite manifest
+    results["console"] = console_size.measure()
     meta = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "host": host.node(), "cpus": os.cpu_count(), "python": host.python_version(),
@@ -254,6 +256,7 @@ def main(argv=None):
     if "p" in results:
         from bench import plenary
         print("\n" + plenary.report(results["p"]))
+    print("\n" + console_size.report(results["console"]))
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     for result in results.values():
         if isinstance(result, dict):

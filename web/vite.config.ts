@@ -14,6 +14,7 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     chunkSizeWarningLimit: 1200,
+    manifest: true,   // dist/.vite/manifest.json: bench/console_size.py reads what each page loads first
     rolldownOptions: {
       input: {
         console: fileURLToPath(new URL("./console.html", import.meta.url)),

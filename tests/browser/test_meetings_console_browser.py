@@ -140,23 +140,34 @@ def item_id_of(client, meeting_id, title):
     return next(item["id"] for item in items if item["title"] == title)
 
 
-def test_staff_count_a_paper_ballot_and_an_appointment_list_voted_per_person(page, gateway, client):
+def test_staff_add_a_member_count_a_paper_ballot_and_an_appointment_list_voted_per_person(page, gateway, client):
     codes = list(STANDING_COMMITTEE_CODES[19:22])
     a, b, c = codes
     title = f"县人大常委会第二十四次会议（{uuid.uuid4().hex[:6]}）"
     meeting = client.post("/api/v1/meetings", as_user="staff", json={
-        "title": title, "kind": "standing_committee", "starts_at": "2026-12-20T09:00:00+08:00", "members": codes})
+        "title": title, "kind": "standing_committee", "starts_at": "2026-12-20T09:00:00+08:00", "members": [a, b]})
     assert meeting.status_code == 201, meeting.text
     meeting_id = meeting.json()["id"]
-    for code in codes:
+    for code in (a, b):
         assert client.post(f"/api/v1/meetings/{meeting_id}/checkin", as_user="staff",
                            json={"deputy_id": code}).status_code == 200
+    late = names_of(client, [c])[c]
     removal = "关于撤销王某某县交通运输局局长职务的决定"
     appointment = "县人民政府组成人员任命名单"
 
     sign_in(page, gateway, "staff")
     page.goto(f"{gateway}/console/meetings/{meeting_id}")
     expect(page.get_by_role("heading", name=title)).to_be_visible()
+    people = page.get_by_role("group", name="添加人员")
+    people.get_by_label("查找代表，添加为组成人员").fill(late)              # a member added after creation
+    page.get_by_role("option", name=f"{late}（{c}）").click()
+    expect(page.get_by_role("status").filter(has_text="法定人数")).to_contain_text("应到 3 人，实到 2 人")
+    page.get_by_role("button", name=f"为{late}签到").click()
+    expect(page.get_by_role("status").filter(has_text="法定人数")).to_contain_text("应到 3 人，实到 3 人")
+    people.get_by_label("添加列席人员").fill(c)                          # …who cannot also be an observer
+    people.get_by_role("button", name="添加列席").click()
+    expect(page.get_by_role("alert").filter(has_text="已是本次会议")).to_contain_text(
+        f"{c} 已是本次会议的组成人员，不能再作为列席人员添加")
     add_item(page, "撤职", removal)
     expect(agenda_item(page, 1, removal)).to_contain_text("纸质票表决")          # removal: paper by default
     form = page.get_by_role("form", name="添加议程事项")

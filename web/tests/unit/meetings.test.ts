@@ -19,6 +19,11 @@ describe("a voting refusal explained in Chinese", () => {
     expect(explainMeetingConflict(conflict({ open_item: 5 }), titles)).toContain("第 1 项「决议」正在表决中");
   });
 
+  it("says who is already in the meeting in the other role", () => {
+    const text = explainMeetingConflict(conflict({ role_conflicts: [{ deputy_id: "D0002", role: "member", wanted: "observer" }] }));
+    expect(text).toContain("D0002 已是本次会议的组成人员，不能再作为列席人员添加");
+  });
+
   it("says the item's state and what a manual item needs", () => {
     expect(explainMeetingConflict(conflict({ status: "closed" }))).toContain("「表决已结束」");
     expect(explainMeetingConflict(conflict({ status: "pending" }))).toContain("请先开始表决");
@@ -52,7 +57,8 @@ describe("a voting refusal explained in Chinese", () => {
 
 describe("the chair's live view", () => {
   it("follows sign-ins, an opening, ballots counted and the close — counts only", () => {
-    let state = nextChairState(emptyChairState(), "snapshot", { expected: 3, present: 1, item: null });
+    let state = nextChairState(emptyChairState(), "snapshot", { expected: 2, present: 1, item: null });
+    state = nextChairState(state, "members_added", { expected: 3, members: ["D0003"] });
     state = nextChairState(state, "member_signed_in", { present: 2, expected: 3, deputy_id: "D0001" });
     expect([state.expected, state.present]).toEqual([3, 2]);
     state = nextChairState(state, "item_opened", { item_id: 9, title: "决议", kind: "resolution", mode: "named", threshold: 2 });

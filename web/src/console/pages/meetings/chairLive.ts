@@ -25,7 +25,7 @@ export interface ChairState {
   connected: boolean;
 }
 
-export const CHAIR_EVENTS = ["snapshot", "member_signed_in", "member_signed_out", "item_opened", "tally_updated",
+export const CHAIR_EVENTS = ["snapshot", "members_added", "member_signed_in", "member_signed_out", "item_opened", "tally_updated",
   "vote_closed"] as const;
 
 const num = (value: unknown): number | null => (typeof value === "number" ? value : null);
@@ -49,6 +49,8 @@ export function nextChairState(state: ChairState, type: string, data: Record<str
         } : null,
       };
     }
+    case "members_added":
+      return { ...state, changes, expected: num(data.expected) ?? state.expected };
     case "member_signed_in":
     case "member_signed_out":
       return { ...state, changes, expected: num(data.expected) ?? state.expected, present: num(data.present) ?? state.present };

@@ -13,6 +13,12 @@ export function explainMeetingConflict(error: ApiError | null, titleOf: (id: num
     return `不足法定人数，不能开始表决：应到 ${d.expected} 人，实到 ${d.present} 人，`
       + `须过半数即至少 ${d.required} 人出席。请先为到会的组成人员签到。`;
   }
+  if (Array.isArray(d.role_conflicts) && d.role_conflicts.length) {
+    const roles: Record<string, string> = { member: "组成人员", observer: "列席人员" };
+    return (d.role_conflicts as { deputy_id: string; role: string; wanted: string }[]).map((c) =>
+      `${c.deputy_id} 已是本次会议的${roles[c.role] ?? c.role}，不能再作为${roles[c.wanted] ?? c.wanted}添加`).join("；")
+      + "。列席人员没有表决权，组成人员与列席人员不能互换。";
+  }
   if (d.expected === 0) {
     return "本次会议没有组成人员，不能表决。";
   }
