@@ -247,6 +247,8 @@ def main(argv=None):
     step(f"preparing database {DATABASE} and vhost {VHOST} (bootstrap --demo); logs in {log_dir}")
     prepare(env)
     results = run_all(env, log_dir, args, wrk)
+    from bench import console_size          # issue 10: the console's first load (gzip JS), from the Vite manifest
+    results["console"] = console_size.measure()
     meta = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "host": host.node(), "cpus": os.cpu_count(), "python": host.python_version(),
@@ -272,6 +274,7 @@ def main(argv=None):
     if "k_lighthouse" in results:
         from bench import lighthouse
         print(lighthouse.report(results["k_lighthouse"]))
+    print("\n" + console_size.report(results["console"]))
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     for result in results.values():
         if isinstance(result, dict):

@@ -6,7 +6,7 @@ themselves, the chair sees who has not voted); the gateway passes the actor."""
 from gateway.api import api, json_body, query_args  # noqa: F401
 from services.voting.schemas import (AttendanceSchema, AuditSchema, BallotSchema, InclusionSchema, ItemCreateSchema,
                                      ItemOpenedSchema, ItemSchema, ManualTallySchema, MeetingCreateSchema,
-                                     MeetingListQuerySchema, MeetingPageSchema, MeetingSchema, PendingSchema,
+                                     MeetingListQuerySchema, MembersAddSchema, MeetingPageSchema, MeetingSchema, PendingSchema,
                                      PresenceResultSchema, PresenceSchema, ReceiptSchema, ResultSchema,
                                      TallyEnteredSchema)
 
@@ -24,6 +24,15 @@ class MeetingRoutes:
     def create_meeting(self, request, principal):
         return self.rpc.call("voting", "create_meeting", payload=json_body(request), actor=principal.as_actor(),
                              idempotency_key=request.headers.get("Idempotency-Key"))
+
+    @api("POST", "/api/v1/meetings/<meeting_id>/members", roles=STAFF, tag=TAG, body=MembersAddSchema,
+         response=MeetingSchema,
+         summary="Add members (deputy codes) or observers to a meeting: who is already in it is left as is; "
+                 "someone in the other role is a 409; a member added while an item is open votes from the next "
+                 "item on")
+    def add_meeting_members(self, request, principal, meeting_id):
+        return self.rpc.call("voting", "add_members", meeting_id=meeting_id, payload=json_body(request),
+                             actor=principal.as_actor())
 
     @api("GET", "/api/v1/meetings", tag=TAG, query=MeetingListQuerySchema, response=MeetingPageSchema,
          summary="Meetings, newest first")

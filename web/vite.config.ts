@@ -16,6 +16,7 @@ export default defineConfig({
     // dist/.vite/manifest.json: which chunks each entry and route loads (bench/keypad.py sizes the keypad's)
     manifest: true,
     chunkSizeWarningLimit: 1200,
+    manifest: true,   // dist/.vite/manifest.json: bench/console_size.py reads what each page loads first
     rolldownOptions: {
       input: {
         console: fileURLToPath(new URL("./console.html", import.meta.url)),

@@ -2,6 +2,7 @@
 
 Fields (``data``):
 - meeting_created: meeting_id, kind, title, starts_at, expected, members, observers
+- members_added: meeting_id, members, observers (the codes/names added), expected (members now)
 - member_signed_in / member_signed_out: meeting_id, deputy_id, name, role, by (staff username
   when on the member's behalf, else null), present, expected
 - item_opened: meeting_id, item_id, title, kind, mode, merged, expected (N), present, threshold, candidates
@@ -12,6 +13,7 @@ Fields (``data``):
   no, abstain, not_voted, threshold, passed, manual, ballots, candidates [...]}, digest, hash_algorithm
 """
 MEETING_CREATED = "meeting_created"
+MEMBERS_ADDED = "members_added"
 MEMBER_SIGNED_IN = "member_signed_in"
 MEMBER_SIGNED_OUT = "member_signed_out"
 ITEM_OPENED = "item_opened"

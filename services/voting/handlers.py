@@ -82,6 +82,46 @@ def create_meeting(command, actor, uow, idempotency_key=None):
     return meeting["id"]
 
 
+def add_members(meeting_id, command, actor, uow):
+    """Add members (and observers) to a meeting already created. Who is already in the meeting in
+    the same role is left as is (a repeated request changes nothing); someone in the other role
+    is a 409 (an observer does not silently become a voter). A member added while an item is open
+    votes from the next item on: the open item's electorate was fixed when it opened."""
+    members = list(dict.fromkeys(command.get("members") or []))
+    observers = list(dict.fromkeys(command.get("observers") or []))
+    with uow:
+        _meeting_or_404(uow, meeting_id, for_update=True)
+        current = {m["deputy_id"]: m["role"] for m in uow.meetings.members(meeting_id)}
+        wanted = [(c, "member") for c in members] + [(o, "observer") for o in observers]
+        clashes = [{"deputy_id": c, "role": current[c], "wanted": role} for c, role in wanted
+                   if c in current and current[c] != role]
+        both = sorted(set(members) & set(observers))
+        known = uow.meetings.directory(members + observers)
+        unknown = [c for c in members if c not in known]
+        inactive = [c for c in members if c in known and known[c]["status"] != "active"]
+        problems = []
+        if unknown:
+            problems.append("unknown deputies: " + ", ".join(unknown))
+        if inactive:
+            problems.append("not active: " + ", ".join(inactive))
+        if both:
+            problems.append("both member and observer: " + ", ".join(both))
+        if problems:
+            raise Unprocessable("invalid members", {"members": problems, "unknown": unknown, "inactive": inactive})
+        if clashes:
+            raise Conflict("already in the meeting in another role", {"role_conflicts": clashes})
+        rows = [(c, known[c]["name"], "member") for c in members if c not in current]
+        rows += [(o, known[o]["name"] if o in known else o, "observer") for o in observers if o not in current]
+        expected = uow.meetings.add_more_members(meeting_id, rows)
+        if rows:
+            uow.emit(events.MEMBERS_ADDED, {
+                "meeting_id": meeting_id, "members": [r[0] for r in rows if r[2] == "member"],
+                "observers": [r[0] for r in rows if r[2] == "observer"], "expected": expected,
+                "by": (actor or {}).get("username")}, aggregate_id=meeting_id)
+        uow.commit()
+    return meeting_id
+
+
 def _public_item(row):
     item = {k: row[k] for k in ("id", "meeting_id", "position", "kind", "title", "mode", "candidates", "merged",
                                  "amends", "status", "expected", "present_at_open", "threshold", "digest")}

@@ -46,6 +46,20 @@ class MeetingRepository:
         self.cursor.execute("UPDATE meetings SET member_count = %s WHERE id = %s",
                             (sum(1 for r in rows if r[2] == "member"), meeting_id))
 
+    def add_more_members(self, meeting_id, rows):
+        """rows: (deputy_id, name, role) of people not yet in the meeting (a concurrent add of the
+        same person is skipped). Recounts the members. Returns the number of members now."""
+        if rows:
+            self.cursor.execute(
+                "INSERT INTO meeting_members (meeting_id, deputy_id, name, role) "
+                "SELECT %s, * FROM unnest(%s::text[], %s::text[], %s::text[]) ON CONFLICT DO NOTHING",
+                (meeting_id, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]))
+        self.cursor.execute(
+            "UPDATE meetings SET member_count = (SELECT count(*) FROM meeting_members "
+            "  WHERE meeting_id = %s AND role = 'member') WHERE id = %s RETURNING member_count",
+            (meeting_id, meeting_id))
+        return self.cursor.fetchone()[0]
+
     def count_presence(self, meeting_id, delta):
         """Move the live present count by ``delta`` (the last statement before commit: the
         row lock orders concurrent sign-ins). Returns (expected, present)."""

@@ -25,6 +25,26 @@ class MeetingCreateSchema(Schema):
                           metadata={"description": "a member; may see who has not voted yet"})
 
 
+class MembersAddSchema(Schema):
+    """More members or observers for a meeting already created (who is already in it is left as is)."""
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+    members = fields.List(fields.String(validate=DEPUTY_CODE), load_default=list,
+                          validate=validate.Length(max=5000),
+                          metadata={"description": "deputy codes of members to add (may vote on items opened "
+                                                   "from now on)"})
+    observers = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list,
+                            validate=validate.Length(max=200),
+                            metadata={"description": "列席 to add: deputy codes or names"})
+
+    @validates_schema
+    def some(self, data, **kwargs):
+        if not data.get("members") and not data.get("observers"):
+            raise ValidationError("give members or observers to add", "members")
+
+
 class MeetingListQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE

@@ -14,7 +14,7 @@ from kernel.errors import load_payload as load
 from services.voting import handlers
 from services.voting.repository import REPOSITORIES
 from services.voting.schemas import (BallotSchema, ItemCreateSchema, ManualTallySchema, MeetingCreateSchema,
-                                     MeetingListQuerySchema, PresenceSchema)
+                                     MeetingListQuerySchema, MembersAddSchema, PresenceSchema)
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 0.2
@@ -47,6 +47,11 @@ class VotingService(deputy_directory.DeputyDirectoryKeeper, PlatformService):
     @rpc
     def create_meeting(self, payload, actor=None, idempotency_key=None):
         meeting_id = handlers.create_meeting(load(MeetingCreateSchema(), payload), actor, self.db(), idempotency_key)
+        return handlers.get_meeting(meeting_id, self.db(readonly=True))
+
+    @rpc
+    def add_members(self, meeting_id, payload, actor=None):
+        meeting_id = handlers.add_members(ident(meeting_id), load(MembersAddSchema(), payload), actor, self.db())
         return handlers.get_meeting(meeting_id, self.db(readonly=True))
 
     @rpc

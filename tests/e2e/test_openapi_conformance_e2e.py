@@ -240,6 +240,8 @@ def test_a_meeting_run_through_answers_as_documented(schema, base_url, tokens, r
     assert USERS["deputy"] in meeting["members"]
     for code in meeting["members"]:
         call("staff", "POST", "/api/v1/meetings/{meeting_id}/checkin", 200, {"deputy_id": code}, meeting_id=meeting_id)
+    call("staff", "POST", "/api/v1/meetings/{meeting_id}/members", 200, {"observers": ["县审计局局长"]},
+         meeting_id=meeting_id)
     pending = [item for item in meeting["items"] if item["status"] == "pending"]
     secret = next(i for i in pending if i["mode"] == "secret" and i["kind"] == "amendment")
     named = next(i for i in pending if i["mode"] == "named")

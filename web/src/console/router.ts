@@ -8,8 +8,12 @@ import { assignRoutes } from "./routes/assign";
 import { reviewRoutes } from "./routes/review";
 import { rosterRoutes } from "./routes/roster";
 import { statisticsRoutes } from "./routes/statistics";
+<<<<<<< HEAD
 import { subscriptionRoutes } from "./routes/subscriptions";
 import { ruleRoutes } from "./routes/rules";
+=======
+import { meetingRoutes } from "./routes/meetings";
+>>>>>>> console2
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -33,8 +37,12 @@ export const routes: RouteRecordRaw[] = [
       ...assignRoutes,
       ...statisticsRoutes,
       ...rosterRoutes,
+<<<<<<< HEAD
       ...subscriptionRoutes,
       ...ruleRoutes,
+=======
+      ...meetingRoutes,
+>>>>>>> console2
     ],
   },
 ];

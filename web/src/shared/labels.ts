@@ -107,6 +107,7 @@ export const SUGGESTION_CATEGORIES = [
   "社会保障", "生态环境", "文化旅游", "财政经济", "安全应急", "其他",
 ] as const;
 
+<<<<<<< HEAD
 // -- console (issue 10): department subscriptions ----------------------------------------------
 /** A webhook delivery's state (services/webhooks). */
 export const DELIVERY_STATUS: Record<string, string> = {
@@ -120,3 +121,26 @@ export const DEPARTMENT_EVENT: Record<string, string> = {
   suggestion_closed: "办结", suggestion_withdrawn: "撤回", suggestion_due_soon: "期限临近",
   suggestion_overdue: "已逾期",
 };
+=======
+// -- console (issue 10): meetings and voting ------------------------------------------------
+export const MEETING_KIND: Record<string, string> = {
+  standing_committee: "常委会会议",
+  chairpersons: "主任会议",
+  plenary: "人民代表大会会议",
+};
+export const ITEM_KIND: Record<string, string> = {
+  resolution: "决议",
+  decision: "决定",
+  appointment: "任命名单",
+  removal: "撤职",
+  amendment: "修正案",
+};
+export const VOTING_MODE: Record<string, string> = {
+  secret: "无记名表决",
+  named: "记名表决",
+  show_of_hands: "举手表决",
+  paper: "纸质票表决",
+};
+export const ITEM_STATUS: Record<string, string> = { pending: "待表决", open: "表决中", closed: "表决已结束" };
+export const MEETING_ROLE: Record<string, string> = { member: "组成人员", observer: "列席" };
+>>>>>>> console2
