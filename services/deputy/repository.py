@@ -1,5 +1,6 @@
 """SQL for the deputy schema. Returns domain objects."""
 from services.deputy.domain import Deputy, Station
+from services.deputy.duty_repository import DutyRepository
 from services.deputy.notification_repository import NotificationRepository
 
 DEPUTY_COLUMNS = ("code", "name", "gender", "ethnicity", "birth_year", "level", "town", "station_code",
@@ -82,4 +83,4 @@ class StationRepository:
 
 
 REPOSITORIES = {"deputies": DeputyRepository, "stations": StationRepository,
-                "notifications": NotificationRepository}
+                "notifications": NotificationRepository, "duty": DutyRepository}
