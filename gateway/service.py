@@ -12,6 +12,7 @@ import jwt
 
 from gateway import accounts, openapi
 from gateway.duty import DutyRoutes
+from gateway.voters import VoterRoutes
 from gateway.live import LiveRoutes
 from gateway.meetings import MeetingRoutes
 from gateway.statistics import SuggestionStatisticsRoutes
@@ -45,7 +46,7 @@ def may_see_contact(principal, deputy_id):
     return principal.is_staff or (principal.role == "deputy" and principal.subject == deputy_id)
 
 class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes, NotificationRoutes, MeetingRoutes,
-                     LiveRoutes, DutyRoutes, PlatformService):
+                     LiveRoutes, DutyRoutes, VoterRoutes, PlatformService):
     name = "gateway"
 
     db = Database(accounts.REPOSITORIES)

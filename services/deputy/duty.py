@@ -198,6 +198,14 @@ def activity_entries(activity):
             for code in dict.fromkeys(activity["participants"])]
 
 
+def reception_entries(data):
+    """``reception_held``: one entry per deputy who sat at the station that day."""
+    title = f"{data.get('station_name') or data.get('station_code')}接待选民"
+    return [Entry(code, "reception", "reception", str(data["id"]), title, beijing_date(data["held_on"]),
+                  evidence_ref=data.get("station_code"), detail={"station": data.get("station_code")})
+            for code in dict.fromkeys(data.get("deputies") or [])]
+
+
 def congress_flag(absences):
     """``absences``: congress sessions (plenary meetings) missed without leave, as entries
     [{evidence_id, title, occurred_on}]. The flag for staff, or None."""

@@ -50,15 +50,27 @@ def _apply(envelope, uow):
     if kind == "suggestion_submitted":
         return repo.settle_suggestion(duty.suggestion_entries(data, occurred_at), event_id)
     if kind in SUGGESTION_VOID_EVENTS:
+        _follow_opinions(envelope, uow)
         return repo.upsert(duty.suggestion_entries(data, occurred_at), event_id, void=True)
     if kind in SUGGESTION_STATUS_EVENTS:
+        _follow_opinions(envelope, uow)
         status = SUGGESTION_STATUS_EVENTS[kind]
         extra = {"reply_category": data["reply_category"]} if data.get("reply_category") else {}
         return repo.suggestion_status(data.get("suggestion_id"), status,
                                       status in duty.PUBLIC_SUGGESTION_STATUSES, extra)
     if kind == events.ACTIVITY_RECORDED:
         return repo.upsert(duty.activity_entries(data), event_id, overwrite=True)
+    if kind == events.RECEPTION_HELD:
+        return repo.upsert(duty.reception_entries(data), event_id, overwrite=True)
     return 0
+
+
+def _follow_opinions(envelope, uow):
+    """Voters' opinions converted into this suggestion follow it (same transaction, same claim)."""
+    if getattr(uow, "voters", None) is None:
+        return 0
+    from services.deputy.voters_handlers import follow_suggestion
+    return follow_suggestion(envelope, uow)
 
 
 def apply_event(envelope, uow, consumer=CONSUMER):
@@ -244,7 +256,8 @@ def rankings(query, actor, uow):
         band = duty.band(total, scheme)
         ranked.append({"deputy_id": code, "name": name, "level": level, "town": town, "score": total,
                        "band": band, "band_label": duty.BAND_LABELS[band],
-                       "receptions": counts.get("reception", 0), "flagged": code in flagged})
+                       "receptions": counts.get("reception", 0),
+                       "receptions_short": counts.get("reception", 0) < 2, "flagged": code in flagged})
     ranked.sort(key=lambda r: (-r["score"], r["deputy_id"]))
     for position, row in enumerate(ranked, start=1):
         row["rank"] = position

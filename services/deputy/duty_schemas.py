@@ -177,7 +177,9 @@ class RankingRowSchema(Schema):
     score = fields.Integer()
     band = fields.String()
     band_label = fields.String()
-    receptions = fields.Integer()
+    receptions = fields.Integer(metadata={"description": "station receptions sat this year"})
+    receptions_short = fields.Boolean(metadata={"description": "fewer than the two receptions a year each deputy "
+                                                               "sits"})
     flagged = fields.Boolean(metadata={"description": "missed two congress sessions without leave (代表法 Art. 62)"})
 
 
