@@ -4,6 +4,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
 import { guardWithSession } from "@/shared/sessionGuard";
 import { departmentRoutes } from "./routes/department";
+import { dutyRoutes } from "./routes/duty";
 import { assignRoutes } from "./routes/assign";
 import { reviewRoutes } from "./routes/review";
 import { rosterRoutes } from "./routes/roster";
@@ -31,6 +32,7 @@ export const routes: RouteRecordRaw[] = [
       ...assignRoutes,
       ...statisticsRoutes,
       ...rosterRoutes,
+      ...dutyRoutes,
     ],
   },
 ];

@@ -21,6 +21,12 @@ export const router = createRouter({
       meta: { tab: true } },
     { path: "/meetings/:id", name: "meeting", component: () => import("./pages/Meeting.vue") },
     { path: "/suggestions/:id", name: "suggestion", component: () => import("./pages/Suggestion.vue") },
+    // duty records and voters' opinions (issue 13)
+    { path: "/duty", name: "duty", component: () => import("./pages/duty/DutyRecord.vue") },
+    { path: "/opinions/new", name: "opinion", component: () => import("./pages/duty/OpinionForm.vue"),
+      meta: { public: true } },
+    { path: "/opinions/track", name: "opinion-track", component: () => import("./pages/duty/OpinionTrack.vue"),
+      meta: { public: true } },
   ],
 });
 
