@@ -191,6 +191,10 @@ def run_all(env, log_dir, args, wrk):
             step(f"(p) plenary: {args.plenary_members} members sign in and vote through the gateway")
             results["p"] = plenary.run({"gateway": gateway}, env, results, members=args.plenary_members,
                                        threads=args.threads, connections=args.connections)
+        if "deputy" in services and args.duty:  # issue 13 (bench/duty.py)
+            from bench import duty
+            step("(duty) duty records: rebuild a year from its events, delivery, reads through the gateway")
+            results["duty"] = duty.run({"gateway": gateway}, env, results, log=step)
     finally:
         procs.stop_all()
     return results
@@ -212,6 +216,7 @@ def parse_args(argv):
     parser.add_argument("--half-seconds", type=float, default=8.0, help="duration of the half-rate loop of (f)")
     parser.add_argument("--plenary-members", type=int, default=3000,
                         help="members of the issue-4 plenary benchmark (bench/plenary.py); 0 skips it")
+    parser.add_argument("--duty", type=int, default=1, help="issue-13 duty-record benchmark (bench/duty.py); 0 skips it")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
                         help="wait up to this long for the host to be quiet (< 0.3 busy cores) before starting")
     return parser.parse_args(argv)
@@ -254,6 +259,9 @@ def main(argv=None):
     if "p" in results:
         from bench import plenary
         print("\n" + plenary.report(results["p"]))
+    if "duty" in results:
+        from bench import duty
+        print("\n" + duty.report(results["duty"]))
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     for result in results.values():
         if isinstance(result, dict):
