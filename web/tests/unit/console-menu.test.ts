@@ -8,7 +8,7 @@ const titles = (role: string | null) => menuFor(role).map((route) => route.meta?
 describe("the console menu", () => {
   it("shows each role its own work, in order, and no detail pages", () => {
     expect(titles("department")).toEqual(["首页", "待办建议"]);
-    expect(titles("staff")).toEqual(["首页", "建议审查", "交办", "逾期督办", "办理统计", "代表名册"]);
+    expect(titles("staff")).toEqual(["首页", "建议审查", "交办", "逾期督办", "办理统计", "代表名册", "履职活动登记", "履职积分排名"]);
     expect(titles(null)).toEqual([]);
   });
 });
