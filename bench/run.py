@@ -198,6 +198,10 @@ def run_all(env, log_dir, args, wrk):
             step(f"(k) {args.keypad_members} deputies vote through the keypad page's API calls")
             results["k"] = keypad.run({"gateway": gateway}, env, results, members=args.keypad_members,
                                       threads=args.threads, connections=args.connections)
+        if "deputy" in services and args.duty:  # issue 13 (bench/duty.py)
+            from bench import duty
+            step("(duty) duty records: rebuild a year from its events, delivery, reads through the gateway")
+            results["duty"] = duty.run({"gateway": gateway}, env, results, log=step)
     finally:
         procs.stop_all()
     return results
@@ -221,6 +225,7 @@ def parse_args(argv):
                         help="members of the issue-4 plenary benchmark (bench/plenary.py); 0 skips it")
     parser.add_argument("--keypad-members", type=int, default=300,
                         help="deputies of the issue-9 keypad benchmark (bench/keypad.py, with Lighthouse); 0 skips it")
+    parser.add_argument("--duty", type=int, default=1, help="issue-13 duty-record benchmark (bench/duty.py); 0 skips it")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
                         help="wait up to this long for the host to be quiet (< 0.3 busy cores) before starting")
     return parser.parse_args(argv)
@@ -275,6 +280,9 @@ def main(argv=None):
         from bench import lighthouse
         print(lighthouse.report(results["k_lighthouse"]))
     print("\n" + console_size.report(results["console"]))
+    if "duty" in results:
+        from bench import duty
+        print("\n" + duty.report(results["duty"]))
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     for result in results.values():
         if isinstance(result, dict):

@@ -66,6 +66,8 @@ class DashboardSchema(Schema):
     deputy = fields.Dict(metadata={"description": "profile (deputy service)"})
     suggestions = fields.Dict(allow_none=True, metadata={"description": "suggestion service"})
     attendance = fields.Dict(allow_none=True, metadata={"description": "voting service"})
+    duty = fields.Dict(allow_none=True, metadata={"description": "duty record of this year (deputy service): score "
+                                                                "and band for the deputy and staff, entries per part"})
     unavailable = fields.List(fields.String(), metadata={"description": "parts whose service did not answer in time"})
 
 

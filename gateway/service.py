@@ -11,6 +11,8 @@ import eventlet.tpool
 import jwt
 
 from gateway import accounts, openapi
+from gateway.duty import DutyRoutes
+from gateway.voters import VoterRoutes
 from gateway.live import LiveRoutes
 from gateway.meetings import MeetingRoutes
 from gateway.statistics import SuggestionStatisticsRoutes
@@ -44,8 +46,9 @@ SIGNED_IN = ("deputy", "department", "staff")
 def may_see_contact(principal, deputy_id):
     return principal.is_staff or (principal.role == "deputy" and principal.subject == deputy_id)
 
-class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes, DepartmentAmqpRoutes, NotificationRoutes, MeetingRoutes,
-                     LiveRoutes, PlatformService):
+class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes,
+                     DepartmentAmqpRoutes, NotificationRoutes, MeetingRoutes, LiveRoutes, DutyRoutes, VoterRoutes,
+                     PlatformService):
     name = "gateway"
 
     db = Database(accounts.REPOSITORIES)
@@ -197,9 +200,10 @@ class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRout
                        {"deputy_id": deputy_id, "include_contact": may_see_contact(principal, deputy_id)}),
             "suggestions": ("suggestion", "deputy_summary", {"actor": principal.as_actor(), "deputy_id": deputy_id}),
             "attendance": ("voting", "attendance_summary", {"deputy_id": deputy_id}),
+            "duty": ("deputy", "duty_summary", {"deputy_id": deputy_id, "actor": principal.as_actor()}),
         })
         return {"deputy": results.get("deputy"), "suggestions": results.get("suggestions"),
-                "attendance": results.get("attendance"), "unavailable": unavailable}
+                "attendance": results.get("attendance"), "duty": results.get("duty"), "unavailable": unavailable}
 
     @api("GET", "/api/v1/stations", summary="Liaison stations: the 1 + 10 + 40 hierarchy", tag="stations",
          response=StationSchema(many=True))

@@ -1,6 +1,8 @@
 """SQL for the deputy schema. Returns domain objects."""
 from services.deputy.domain import Deputy, Station
+from services.deputy.duty_repository import DutyRepository
 from services.deputy.notification_repository import NotificationRepository
+from services.deputy.voters_repository import VoterRepository
 
 DEPUTY_COLUMNS = ("code", "name", "gender", "ethnicity", "birth_year", "level", "town", "station_code",
                   "term", "occupation", "phone", "email", "status", "version")
@@ -82,4 +84,5 @@ class StationRepository:
 
 
 REPOSITORIES = {"deputies": DeputyRepository, "stations": StationRepository,
-                "notifications": NotificationRepository}
+                "notifications": NotificationRepository, "duty": DutyRepository,
+                "voters": VoterRepository}

@@ -6,14 +6,16 @@ from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
 from kernel.errors import load_payload as load
 from services.deputy import handlers
+from services.deputy.duty_service import DutyKeeper
 from services.deputy.notification_service import NotificationKeeper
+from services.deputy.voters_service import VoterKeeper
 from services.deputy.repository import REPOSITORIES
 from services.deputy.schemas import (DeputyCreateSchema, DeputyListQuerySchema,
                                      DeputyUpdateSchema, StationSchema)
 
 
 
-class DeputyService(NotificationKeeper, PlatformService):
+class DeputyService(DutyKeeper, VoterKeeper, NotificationKeeper, PlatformService):
     name = "deputy"
     db_extensions = ("pg_trgm",)  # trigram index for searching names (created by bootstrap)
 

@@ -19,3 +19,12 @@ MEMBER_SIGNED_OUT = "member_signed_out"
 ITEM_OPENED = "item_opened"
 TALLY_UPDATED = "tally_updated"
 VOTE_CLOSED = "vote_closed"
+
+# Leave and the end of a meeting (issue 13). Leave reasons never travel in events.
+# - leave_requested: meeting_id, deputy_id, kind, starts_at
+# - leave_decided: meeting_id, deputy_id, status (approved | denied), by
+# - meeting_ended: meeting_id, kind, title, starts_at, ended_at, by, expected,
+#   counts {present, leave, absent}, attendance [{deputy_id, outcome: present | leave | absent}]
+LEAVE_REQUESTED = "leave_requested"
+LEAVE_DECIDED = "leave_decided"
+MEETING_ENDED = "meeting_ended"

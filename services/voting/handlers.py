@@ -144,7 +144,8 @@ def get_meeting(meeting_id, uow):
 
 def _meeting_view(meeting):
     return {"id": meeting["id"], "kind": meeting["kind"], "title": meeting["title"],
-            "starts_at": _iso(meeting["starts_at"]), "chair": meeting["chair"]}
+            "starts_at": _iso(meeting["starts_at"]), "chair": meeting["chair"],
+            "ended_at": _iso(meeting.get("ended_at"))}
 
 
 def list_meetings(query, uow):
@@ -173,7 +174,9 @@ def _whom(actor, deputy_id):
 def set_presence(meeting_id, deputy_id, present, actor, uow):
     deputy_id, by = _whom(actor, deputy_id)
     with uow:
-        _meeting_or_404(uow, meeting_id)
+        meeting = _meeting_or_404(uow, meeting_id)
+        if meeting.get("ended_at") is not None:
+            raise Conflict("the meeting has ended: attendance is settled", {"ended_at": _iso(meeting["ended_at"])})
         member = uow.meetings.member(meeting_id, deputy_id)
         if member is None:
             raise Forbidden(f"{deputy_id} is not a member or observer of this meeting", {"deputy_id": deputy_id})

@@ -9,7 +9,7 @@ from services.voting.domain import Item
 # before the close reads the log, and none slips in after. A lock-manager entry, not a row.
 BALLOT_BOX_LOCK = 4201
 
-MEETING_COLUMNS = ("id", "kind", "title", "starts_at", "chair", "created_by", "created_at")
+MEETING_COLUMNS = ("id", "kind", "title", "starts_at", "chair", "created_by", "created_at", "ended_at")
 ITEM_COLUMNS = ("id", "meeting_id", "position", "kind", "title", "mode", "candidates", "merged", "amends",
                 "status", "expected", "present_at_open", "threshold", "opened_at", "closed_at", "manual_tally",
                 "result", "digest", "tally_seq", "sealed")
@@ -85,7 +85,7 @@ class MeetingRepository:
         self.cursor.execute("SELECT count(*) FROM meetings")
         total = self.cursor.fetchone()[0]
         self.cursor.execute(
-            "SELECT m.id, m.kind, m.title, m.starts_at, m.chair, m.created_by, m.created_at, "
+            "SELECT m.id, m.kind, m.title, m.starts_at, m.chair, m.created_by, m.created_at, m.ended_at, "
             "  m.member_count AS expected, m.present_count AS present "
             "FROM meetings m ORDER BY m.starts_at DESC, m.id DESC LIMIT %s OFFSET %s", (limit, offset))
         return _dicts(self.cursor), total
@@ -365,6 +365,7 @@ REPOSITORIES = {
     "meetings": MeetingRepository,
     "items": ItemRepository,
     "ballots": BallotRepository,
+    "leaves": None,   # set below (services/voting/leave_repository.py imports this module)
 }
 
 
@@ -372,3 +373,11 @@ def directory_entries(cursor, codes):
     """{code: {name, status}} of the deputies of ``codes`` the read model knows."""
     cursor.execute("SELECT code, name, status FROM deputy_directory WHERE code = ANY(%s)", (list(codes),))
     return {code: {"name": name, "status": status} for code, name, status in cursor.fetchall()}
+
+
+def _register_leaves():
+    from services.voting.leave_repository import LeaveRepository
+    REPOSITORIES["leaves"] = LeaveRepository
+
+
+_register_leaves()

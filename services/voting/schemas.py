@@ -183,6 +183,8 @@ class MeetingSchema(Schema):
     title = fields.String()
     starts_at = fields.String()
     chair = fields.String(allow_none=True)
+    ended_at = fields.String(allow_none=True, metadata={"description": "when staff ended the meeting (attendance "
+                                                                       "settled); null while it runs"})
     expected = fields.Integer()
     present = fields.Integer()
     members = fields.List(fields.String())
@@ -295,3 +297,55 @@ class PendingSchema(Schema):
     item_id = fields.Integer()
     count = fields.Integer()
     pending = fields.List(fields.Dict(), metadata={"description": "[{deputy_id, name}] — never choices"})
+
+
+# -- leave and the end of a meeting (issue 13) --------------------------------------------------------
+class LeaveRequestSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500),
+                           metadata={"description": "why the member cannot attend (staff see it; never public)"})
+
+
+class LeaveDecisionSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    decision = fields.String(required=True, validate=validate.OneOf(("approve", "deny")))
+    note = fields.String(validate=validate.Length(max=500), allow_none=True)
+
+
+class LeaveSchema(Schema):
+    meeting_id = fields.Integer()
+    deputy_id = fields.String()
+    name = fields.String()
+    reason = fields.String()
+    status = fields.String(metadata={"description": "pending | approved | denied"})
+    requested_at = fields.String()
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class LeavePageSchema(Schema):
+    meeting_id = fields.Integer()
+    items = fields.List(fields.Nested(LeaveSchema))
+    total = fields.Integer()
+
+
+class OutcomeSchema(Schema):
+    deputy_id = fields.String()
+    outcome = fields.String(metadata={"description": "present | leave (absent with approved leave) | absent"})
+
+
+class MeetingEndedSchema(Schema):
+    meeting_id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    starts_at = fields.String()
+    ended_at = fields.String()
+    expected = fields.Integer()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "{present, leave, absent}"})
+    attendance = fields.List(fields.Nested(OutcomeSchema))

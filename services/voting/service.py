@@ -11,10 +11,11 @@ from kernel.errors import NotFound
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
 from kernel.errors import load_payload as load
-from services.voting import handlers
+from services.voting import handlers, leave
 from services.voting.repository import REPOSITORIES
-from services.voting.schemas import (BallotSchema, ItemCreateSchema, ManualTallySchema, MeetingCreateSchema,
-                                     MeetingListQuerySchema, MembersAddSchema, PresenceSchema)
+from services.voting.schemas import (BallotSchema, ItemCreateSchema, LeaveDecisionSchema, LeaveRequestSchema,
+                                     ManualTallySchema, MeetingCreateSchema, MeetingListQuerySchema, MembersAddSchema,
+                                     PresenceSchema)
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 0.2
@@ -80,6 +81,24 @@ class VotingService(deputy_directory.DeputyDirectoryKeeper, PlatformService):
     def attendance_summary(self, deputy_id):
         """Meeting attendance of one deputy, for the dashboard."""
         return handlers.attendance_summary(deputy_id, self.db(readonly=True))
+
+    # -- leave and the end of a meeting (issue 13) -------------------------------------------------
+    @rpc
+    def request_leave(self, meeting_id, actor, payload):
+        return leave.request_leave(ident(meeting_id), load(LeaveRequestSchema(), payload), actor, self.db())
+
+    @rpc
+    def decide_leave(self, meeting_id, deputy_id, actor, payload):
+        return leave.decide_leave(ident(meeting_id), deputy_id, load(LeaveDecisionSchema(), payload), actor,
+                                  self.db())
+
+    @rpc
+    def list_leave(self, meeting_id, actor):
+        return leave.list_leave(ident(meeting_id), actor, self.db(readonly=True))
+
+    @rpc
+    def end_meeting(self, meeting_id, actor):
+        return leave.end_meeting(ident(meeting_id), actor, self.db())
 
     # -- items and ballots --------------------------------------------------------------------------
     @rpc

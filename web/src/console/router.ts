@@ -4,16 +4,14 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
 import { guardWithSession } from "@/shared/sessionGuard";
 import { departmentRoutes } from "./routes/department";
+import { dutyRoutes } from "./routes/duty";
 import { assignRoutes } from "./routes/assign";
 import { reviewRoutes } from "./routes/review";
 import { rosterRoutes } from "./routes/roster";
 import { statisticsRoutes } from "./routes/statistics";
-<<<<<<< HEAD
 import { subscriptionRoutes } from "./routes/subscriptions";
 import { ruleRoutes } from "./routes/rules";
-=======
 import { meetingRoutes } from "./routes/meetings";
->>>>>>> console2
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -37,12 +35,10 @@ export const routes: RouteRecordRaw[] = [
       ...assignRoutes,
       ...statisticsRoutes,
       ...rosterRoutes,
-<<<<<<< HEAD
       ...subscriptionRoutes,
       ...ruleRoutes,
-=======
       ...meetingRoutes,
->>>>>>> console2
+      ...dutyRoutes,
     ],
   },
 ];

@@ -22,6 +22,12 @@ export const router = createRouter({
     { path: "/me", name: "profile", component: () => import("./pages/Profile.vue"), meta: { tab: true } },
     { path: "/meetings/:id", name: "meeting", component: () => import("./pages/Meeting.vue") },
     { path: "/suggestions/:id", name: "suggestion", component: () => import("./pages/Suggestion.vue") },
+    // duty records and voters' opinions (issue 13)
+    { path: "/duty", name: "duty", component: () => import("./pages/duty/DutyRecord.vue") },
+    { path: "/opinions/new", name: "opinion", component: () => import("./pages/duty/OpinionForm.vue"),
+      meta: { public: true } },
+    { path: "/opinions/track", name: "opinion-track", component: () => import("./pages/duty/OpinionTrack.vue"),
+      meta: { public: true } },
   ],
 });
 

@@ -107,7 +107,6 @@ export const SUGGESTION_CATEGORIES = [
   "社会保障", "生态环境", "文化旅游", "财政经济", "安全应急", "其他",
 ] as const;
 
-<<<<<<< HEAD
 // -- console (issue 10): department subscriptions ----------------------------------------------
 /** A webhook delivery's state (services/webhooks). */
 export const DELIVERY_STATUS: Record<string, string> = {
@@ -121,7 +120,6 @@ export const DEPARTMENT_EVENT: Record<string, string> = {
   suggestion_closed: "办结", suggestion_withdrawn: "撤回", suggestion_due_soon: "期限临近",
   suggestion_overdue: "已逾期",
 };
-=======
 // -- console (issue 10): meetings and voting ------------------------------------------------
 export const MEETING_KIND: Record<string, string> = {
   standing_committee: "常委会会议",
@@ -143,4 +141,40 @@ export const VOTING_MODE: Record<string, string> = {
 };
 export const ITEM_STATUS: Record<string, string> = { pending: "待表决", open: "表决中", closed: "表决已结束" };
 export const MEETING_ROLE: Record<string, string> = { member: "组成人员", observer: "列席" };
->>>>>>> console2
+// -- duty records, stations and voters (issue 13) -------------------------------------------
+export const DUTY_PARTS: Record<string, string> = {
+  basic: "基本信息",
+  meetings: "出席会议",
+  inspections: "视察调研执法检查",
+  training: "学习培训",
+  group_activities: "代表小组活动",
+  suggestions: "建议意见",
+  voters: "联系选民",
+  awards: "表彰奖励",
+};
+
+export const DUTY_BANDS: Record<string, string> = { excellent: "优秀", good: "良好", pass: "合格", fail: "不合格" };
+
+export const ACTIVITY_KINDS: Record<string, string> = {
+  inspection: "视察",
+  research: "调研",
+  law_check: "执法检查",
+  training: "学习培训",
+  group: "代表小组活动",
+  report_to_voters: "向选民述职",
+  award: "表彰奖励",
+};
+
+export const MEETING_KINDS: Record<string, string> = {
+  plenary: "人民代表大会会议",
+  standing_committee: "常委会会议",
+  chairpersons: "主任会议",
+};
+
+export const OPINION_VOTER_STATUS: Record<string, string> = {
+  received: "已受理",
+  in_progress: "办理中",
+  answered: "已答复",
+  declined: "不予受理",
+  closed: "已办结",
+};

@@ -1,0 +1,140 @@
+"""Liaison stations and voters (代表家站): reception days and voters' opinions (选民意见).
+Rules only, no I/O (DOMAIN.md, deputies section).
+
+Reception days are announced at least ``ANNOUNCE_DAYS`` ahead; a reception that already took
+place may be recorded afterwards (it is not an announcement). Each deputy who sat counts
+towards the "at least twice a year" rule.
+
+An opinion: received → classified → answered | forwarded | converted (into a deputy's
+suggestion) | declined (kinds not accepted online) → closed. A converted opinion follows its
+suggestion: replied when the suggestion is replied, closed when it is closed. The voter sees
+only the status and the answer, by tracking code.
+"""
+import secrets
+from datetime import date, timedelta
+
+ANNOUNCE_DAYS = 3
+RECEPTIONS_PER_YEAR = 2
+TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+STATUSES = ("received", "classified", "answered", "forwarded", "converted", "replied", "declined", "closed")
+# What the voter sees (and its Chinese label).
+VOTER_STATUS = {"received": ("received", "已受理"), "classified": ("in_progress", "办理中"),
+                "forwarded": ("in_progress", "已转交办理"), "converted": ("in_progress", "已转为代表建议办理"),
+                "answered": ("answered", "已答复"), "replied": ("answered", "已答复"),
+                "declined": ("declined", "不予受理"), "closed": ("closed", "已办结")}
+# Actions and the statuses they may start from.
+ACTIONS = {
+    "classify": ("received", "classified"),
+    "answer": ("received", "classified", "forwarded"),
+    "forward": ("received", "classified"),
+    "decline": ("received", "classified"),
+    "convert": ("received", "classified"),
+    "close": ("answered", "forwarded", "replied", "declined", "classified"),
+}
+RESULT = {"classify": "classified", "answer": "answered", "forward": "forwarded", "decline": "declined",
+          "convert": "converted", "close": "closed"}
+FORWARD_TARGETS = ("town", "department")
+# Not accepted online (DOMAIN.md): personal disputes, petitions (信访), court cases.
+DECLINE_REASONS = {"personal_dispute": "属个人纠纷，请通过人民调解等途径解决",
+                   "petition": "属信访事项，请向信访部门反映",
+                   "court_case": "属诉讼或司法案件，请通过司法途径解决",
+                   "other": "不属于代表联络站受理范围"}
+CATEGORIES = ("economy", "agriculture", "education", "health", "transport", "environment", "social_security",
+              "public_safety", "other")
+
+
+class VoterRule(Exception):
+    def __init__(self, kind, message, details=None):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.details = details or {}
+
+
+def new_tracking_code():
+    """YJ + 10 characters from an alphabet without look-alikes (≈ 50 bits: not guessable)."""
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return "YJ" + "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def check_announcement(held_on, today):
+    """A reception day is announced at least ANNOUNCE_DAYS ahead."""
+    earliest = today + timedelta(days=ANNOUNCE_DAYS)
+    if held_on < earliest:
+        raise VoterRule("unprocessable", f"announce reception days at least {ANNOUNCE_DAYS} days ahead",
+                        {"date": [f"on or after {earliest.isoformat()} (or record a reception that took place "
+                                  "with held: true)"]})
+
+
+def check_record_held(held_on, today):
+    if held_on > today:
+        raise VoterRule("unprocessable", "a reception that took place has a date up to today",
+                        {"date": [f"on or before {today.isoformat()}"]})
+
+
+def check_times(starts_at, ends_at):
+    if starts_at >= ends_at:
+        raise VoterRule("unprocessable", "the reception ends after it starts", {"ends_at": ["after starts_at"]})
+
+
+def check_action(status, action):
+    if status not in ACTIONS[action]:
+        raise VoterRule("conflict", f"an opinion that is {status} cannot be {RESULT[action]}",
+                        {"status": status, "allowed_from": list(ACTIONS[action])})
+    return RESULT[action]
+
+
+def may_handle(actor, opinion, station_deputies):
+    """Staff, the assigned deputy and the station's deputies handle an opinion."""
+    actor = actor or {}
+    if actor.get("role") in ("staff", "admin"):
+        return True
+    if actor.get("role") != "deputy":
+        return False
+    code = actor.get("subject")
+    return code == opinion.get("assigned_deputy") or code in station_deputies
+
+
+def sees_contact(actor, opinion):
+    """Contact data: staff and the assigned deputy only."""
+    actor = actor or {}
+    return actor.get("role") in ("staff", "admin") or (
+        actor.get("role") == "deputy" and actor.get("subject") == opinion.get("assigned_deputy"))
+
+
+def voter_view(opinion):
+    status, label = VOTER_STATUS[opinion["status"]]
+    return {"tracking_code": opinion["tracking_code"], "status": status, "status_label": label,
+            "answer": opinion.get("answer"), "updated_at": opinion.get("updated_at")}
+
+
+def follow_suggestion(status, event_type):
+    """The opinion's new status when its suggestion moves (None: no change)."""
+    if event_type in ("suggestion_replied", "suggestion_followed_up") and status in ("converted", "replied"):
+        return "replied"
+    if event_type == "suggestion_closed" and status in ("converted", "replied"):
+        return "closed"
+    if event_type in ("suggestion_rejected", "suggestion_withdrawn") and status == "converted":
+        return "declined"
+    return None
+
+
+def reply_answer(event_type, data):
+    """What the voter reads when the suggestion is replied, closed or not taken up."""
+    content = str(data.get("content") or "").strip()
+    number = data.get("number") or ""
+    if event_type in ("suggestion_replied", "suggestion_followed_up"):
+        return f"您的意见已由代表作为建议（{number}）提出，承办单位答复：{content}" if content else None
+    if event_type == "suggestion_closed":
+        return None
+    if event_type == "suggestion_rejected":
+        return f"由您的意见形成的代表建议（{number}）未予立案。"
+    if event_type == "suggestion_withdrawn":
+        return f"由您的意见形成的代表建议（{number}）已撤回。"
+    return None
+
+
+def today_in_beijing(now):
+    from services.deputy.duty import BEIJING
+    return now.astimezone(BEIJING).date() if hasattr(now, "astimezone") else date.fromisoformat(str(now))
