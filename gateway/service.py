@@ -13,6 +13,8 @@ import jwt
 from gateway import accounts, openapi
 from gateway.live import LiveRoutes
 from gateway.meetings import MeetingRoutes
+from gateway.news import NewsRoutes
+from gateway.portal import PortalRoutes
 from gateway.statistics import SuggestionStatisticsRoutes
 from gateway.notifications import NotificationRoutes
 from gateway.subscriptions import DepartmentSubscriptionRoutes
@@ -43,7 +45,7 @@ SIGNED_IN = ("deputy", "department", "staff")
 def may_see_contact(principal, deputy_id):
     return principal.is_staff or (principal.role == "deputy" and principal.subject == deputy_id)
 
-class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes, NotificationRoutes, MeetingRoutes,
+class GatewayService(NewsRoutes, PortalRoutes, WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes, NotificationRoutes, MeetingRoutes,
                      LiveRoutes, PlatformService):
     name = "gateway"
 
