@@ -55,7 +55,7 @@ class NewsRoutes:
     def create_article(self, request, principal):
         return self.rpc.call("news", "create_article", actor=principal.as_actor(), payload=json_body(request))
 
-    @api("PUT", "/api/v1/articles/<int:article_id>", roles=WRITERS, tag=TAG, body=ArticleWriteSchema,
+    @api("PUT", "/api/v1/articles/<article_id>", roles=WRITERS, tag=TAG, body=ArticleWriteSchema,
          response=ArticleSchema,
          summary="Change an article. A draft changes in place; anything else becomes a new draft version "
                  "(the public keeps seeing the published version until the new one is published)")
@@ -63,7 +63,7 @@ class NewsRoutes:
         return self.rpc.call("news", "edit_article", actor=principal.as_actor(), article_id=article_id,
                              payload=json_body(request))
 
-    @api("GET", "/api/v1/articles", tag=TAG, query=ArticleListQuerySchema, response=ArticlePageSchema,
+    @api("GET", "/api/v1/articles", tag=TAG, query=ArticleListQuerySchema, response=ArticlePageSchema, errors=(404,),
          summary="Articles. The public: published ones, latest first, or ranked by relevance with q (Chinese "
                  "full text). Editors and staff: the workflow list (filter by status, column, author)")
     def list_articles(self, request, principal):

@@ -147,7 +147,11 @@ class PublicArticleSchema(Schema):
     publish_at = fields.String(allow_none=True)
 
 
-ArticlePageSchema = page_of(PublicArticleSchema, "ArticlePage")
+ArticlePageSchema = Schema.from_dict({
+    "items": fields.List(fields.Nested(PublicArticleSchema)), "total": fields.Integer(),
+    "column": fields.Nested(ColumnSchema, allow_none=True,
+                            metadata={"description": "the column asked for (public list), with its sub-columns' articles"}),
+}, name="ArticlePage")
 
 
 class ArticleListQuerySchema(Schema):

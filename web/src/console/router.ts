@@ -8,6 +8,7 @@ import { assignRoutes } from "./routes/assign";
 import { reviewRoutes } from "./routes/review";
 import { rosterRoutes } from "./routes/roster";
 import { statisticsRoutes } from "./routes/statistics";
+import { portalRoutes } from "./routes/portal";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -25,12 +26,13 @@ export const routes: RouteRecordRaw[] = [
     component: () => import("./layout/ConsoleLayout.vue"),
     children: [
       { path: "", name: "home", component: () => import("./pages/Home.vue"),
-        meta: { title: "首页", roles: ["staff", "admin", "department"], order: 0 } },
+        meta: { title: "首页", roles: ["staff", "admin", "department", "editor", "town"], order: 0 } },
       ...departmentRoutes,
       ...reviewRoutes,
       ...assignRoutes,
       ...statisticsRoutes,
       ...rosterRoutes,
+      ...portalRoutes,
     ],
   },
 ];

@@ -8,7 +8,10 @@ const titles = (role: string | null) => menuFor(role).map((route) => route.meta?
 describe("the console menu", () => {
   it("shows each role its own work, in order, and no detail pages", () => {
     expect(titles("department")).toEqual(["首页", "待办建议"]);
-    expect(titles("staff")).toEqual(["首页", "建议审查", "交办", "逾期督办", "办理统计", "代表名册"]);
+    expect(titles("staff")).toEqual(["首页", "建议审查", "交办", "逾期督办", "办理统计", "代表名册",
+      "稿件管理", "稿件审核", "栏目管理", "信息报送"]);
+    expect(titles("editor")).toEqual(["首页", "稿件管理"]);
+    expect(titles("town")).toEqual(["首页", "信息报送"]);
     expect(titles(null)).toEqual([]);
   });
 });
