@@ -82,7 +82,9 @@ class NewsService(PlatformService):
         the published article by id or slug."""
         if is_editor(actor) and str(key).isdigit():
             return handlers.article_view(ident(key), self.db(readonly=True))
-        return handlers.public_article(key, self.db(readonly=True))
+        article = handlers.public_article(key, self.db(readonly=True))
+        del article["columns"]          # the portal page's navigation, not part of the API answer
+        return article
 
     @rpc
     def list_articles(self, actor, query=None):
