@@ -14,7 +14,8 @@ from gateway.xlsx import XLSX_MIMETYPE, workbook
 from kernel.errors import load_payload
 from services.news.schemas import (AdoptionCreateSchema, ArticleListQuerySchema, ArticlePageSchema, ArticleSchema,
                                    ArticleWriteSchema, ColumnCreateSchema, ColumnSchema, ColumnTreeSchema,
-                                   ColumnUpdateSchema, PublishSchema, ReasonSchema, ScoresQuerySchema,
+                                   ColumnUpdateSchema, PublishSchema, ReasonSchema, ReportQuerySchema,
+                                   SchemeQuerySchema, SchemeSchema, SchemeUpdateSchema, ScoresQuerySchema,
                                    ScoresSchema, SubmissionCreateSchema, SubmissionListQuerySchema,
                                    SubmissionPageSchema, SubmissionSchema, TownPageSchema, WithdrawSchema)
 
@@ -152,3 +153,22 @@ class NewsRoutes:
                             status=200, content_type=XLSX_MIMETYPE,
                             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
         return answer
+
+    @api("GET", "/api/v1/submissions/scoring-scheme", roles=SCORE_READERS, tag=TAG, query=SchemeQuerySchema,
+         response=SchemeSchema, summary="The scoring rules of a year (the defaults until staff set that year's)")
+    def get_scoring_scheme(self, request, principal):
+        return self.rpc.call("news", "scoring_scheme", query=query_args(request))
+
+    @api("PUT", "/api/v1/submissions/scoring-scheme", roles=STAFF, tag=TAG, query=SchemeQuerySchema,
+         body=SchemeUpdateSchema, response=SchemeSchema,
+         summary="Set a year's scoring rules (points per kind and level, leader-comment bonus, highest|sum, "
+                 "quarterly quota); other years' reports keep their own rules")
+    def put_scoring_scheme(self, request, principal):
+        return self.rpc.call("news", "put_scoring_scheme", actor=principal.as_actor(), query=query_args(request),
+                             payload=json_body(request))
+
+    @api("POST", "/api/v1/submissions/report", roles=STAFF, tag=TAG, query=ReportQuerySchema, response=ArticleSchema,
+         status=201, summary="Draft the quarter's 通报 (ranking, towns under quota) as an article for editors; once "
+                             "per quarter (409 after)")
+    def report_draft(self, request, principal):
+        return self.rpc.call("news", "report_draft", actor=principal.as_actor(), query=query_args(request))

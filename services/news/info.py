@@ -2,6 +2,7 @@
 import datetime
 
 from kernel.errors import Forbidden, NotFound, ValidationFailed
+from kernel.errors import Conflict
 from services.news import domain, events
 
 
@@ -115,3 +116,25 @@ def scores(year, quarter, uow):
         by_piece.setdefault(adoption["submission_id"], []).append(adoption)
     pieces = [{"town_code": r["town_code"], "kind": r["kind"], "adoptions": by_piece.get(r["id"], [])} for r in rows]
     return {"year": year, "quarter": quarter, "rules": rules, "items": domain.rank_towns(towns, pieces, rules)}
+
+
+def report_draft(year, quarter, actor, uow_factory):
+    """The quarter's 通报 as a draft article in 各镇人大 for editors to finish (never published
+    by itself); made once per quarter (409 the second time, naming the draft)."""
+    from services.news import handlers
+    answer = scores(year, quarter, uow_factory())
+    rows = "".join(
+        f"<tr><td>{r['rank']}</td><td>{r['name']}</td><td>{r['points']}</td><td>{r['pieces']}</td>"
+        f"<td>{r['adopted']}</td><td>{'是' if r['quota_met'] else '否'}</td></tr>" for r in answer["items"])
+    under = [r["name"] for r in answer["items"] if not r["quota_met"]]
+    body = (f"<p>现将{year}年第{quarter}季度各镇人大信息报送情况通报如下：</p>"
+            "<table><thead><tr><th>名次</th><th>镇</th><th>得分</th><th>报送篇数</th><th>采用篇数</th><th>完成任务</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table>"
+            + (f"<p>未完成季度报送任务（{answer['rules']['quarterly_quota']}篇）的镇：{'、'.join(under)}。</p>" if under
+               else "<p>各镇均完成季度报送任务。</p>"))
+    article_id = handlers.create_article(
+        {"column": "towns", "title": f"关于{year}年第{quarter}季度各镇人大信息报送情况的通报", "body": body,
+         "source": "县人大常委会办公室"}, actor, uow_factory(), origin=f"town-report:{year}-Q{quarter}")
+    if article_id is None:
+        raise Conflict("this quarter's report draft exists already", {"year": year, "quarter": quarter})
+    return handlers.article_view(article_id, uow_factory())

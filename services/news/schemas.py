@@ -278,3 +278,18 @@ class SchemeUpdateSchema(Schema):
         unknown = RAISE
 
     rules = fields.Dict(required=True)
+
+
+class SchemeQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+
+class ReportQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    quarter = fields.Integer(required=True, validate=validate.Range(min=1, max=4))

@@ -15,7 +15,7 @@ from services.news import domain, handlers, info
 from services.news.repository import REPOSITORIES
 from services.news.schemas import (AdoptionCreateSchema, ArticleListQuerySchema, ArticleWriteSchema,
                                    ColumnCreateSchema, ColumnUpdateSchema, PublishSchema, ReasonSchema,
-                                   ScoresQuerySchema, SubmissionCreateSchema, SubmissionListQuerySchema,
+                                   ReportQuerySchema, SchemeQuerySchema, SchemeUpdateSchema, ScoresQuerySchema, SubmissionCreateSchema, SubmissionListQuerySchema,
                                    WithdrawSchema)
 
 log = logging.getLogger(__name__)
@@ -150,3 +150,17 @@ class NewsService(PlatformService):
     def submission_scores(self, query):
         query = load(ScoresQuerySchema(), query)
         return info.scores(query["year"], query["quarter"], self.db(readonly=True))
+
+    @rpc
+    def scoring_scheme(self, query):
+        return info.get_scheme(load(SchemeQuerySchema(), query)["year"], self.db(readonly=True))
+
+    @rpc
+    def put_scoring_scheme(self, actor, query, payload):
+        year = load(SchemeQuerySchema(), query)["year"]
+        return info.put_scheme(year, load(SchemeUpdateSchema(), payload)["rules"], actor, self.db())
+
+    @rpc
+    def report_draft(self, actor, query):
+        query = load(ReportQuerySchema(), query)
+        return info.report_draft(query["year"], query["quarter"], actor, self.db)

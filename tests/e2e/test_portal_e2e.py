@@ -277,3 +277,34 @@ def test_towns_submit_staff_adopt_and_the_quarter_is_scored(client):
     assert "得分" in sheet and row["name"] in sheet
     assert_json_error(client.get(f"/api/v1/submissions/scores?year={year}&quarter=5", as_user="staff"), 400)
     assert_json_error(client.get(f"/api/v1/submissions/scores?year={year}&quarter=1"), 401)
+
+
+def test_a_years_scoring_rules_score_that_year_only(client):
+    now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8)))
+    year, quarter = now.year, (now.month - 1) // 3 + 1
+    scheme = client.get(f"/api/v1/submissions/scoring-scheme?year={year - 5}", as_user="staff").json()
+    assert scheme["default"] is True and scheme["rules"]["quarterly_quota"] == 6
+    before = client.get(f"/api/v1/submissions/scores?year={year}&quarter={quarter}", as_user="staff").json()
+    rules = {**scheme["rules"], "quarterly_quota": 0, "points": {"news": {"county": 1000, "city": 1000,
+                                                                         "province": 1000, "national": 1000},
+                                                                "research": scheme["rules"]["points"]["research"]}}
+    changed = client.request("PUT", f"/api/v1/submissions/scoring-scheme?year={year + 1}", as_user="staff",
+                             json={"rules": rules})
+    assert changed.status_code == 200, changed.text
+    assert client.get(f"/api/v1/submissions/scores?year={year}&quarter={quarter}", as_user="staff").json() == before
+    error = assert_json_error(client.request("PUT", f"/api/v1/submissions/scoring-scheme?year={year + 1}",
+                                             as_user="staff", json={"rules": {**rules, "multi_level": "max"}}), 400)
+    assert "multi_level" in error["details"]
+    assert_json_error(client.request("PUT", f"/api/v1/submissions/scoring-scheme?year={year + 1}",
+                                     as_user="editor", json={"rules": rules}), 403)
+    assert client.get(f"/api/v1/submissions/scoring-scheme?year={year + 1}", as_user="editor").json()["rules"] == rules
+
+
+def test_the_quarterly_report_is_drafted_once_for_editors(client):
+    response = client.post("/api/v1/submissions/report?year=2025&quarter=3", as_user="staff")
+    assert response.status_code == 201, response.text
+    draft = response.json()
+    assert draft["status"] == "draft" and draft["column"] == "towns" and draft["live_version"] is None
+    assert "2025年第3季度" in draft["title"] and "<table>" in draft["body"] and "未完成季度报送任务" in draft["body"]
+    assert_json_error(client.post("/api/v1/submissions/report?year=2025&quarter=3", as_user="staff"), 409)
+    assert_json_error(client.post("/api/v1/submissions/report?year=2025&quarter=3", as_user="editor"), 403)

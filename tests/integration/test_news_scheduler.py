@@ -134,3 +134,24 @@ def test_search_finds_a_two_character_word_in_a_body_and_ranks_title_hits_first(
     assert [ids[i["id"]] for i in phrase["items"]] == ["other"]
     single = handlers.public_articles({"q": "宿", "column": column}, uow())
     assert {ids[i["id"]] for i in single["items"]} == {"title", "body_twice", "body_once", "apart"}
+
+
+def test_a_closed_vote_drafts_one_article_for_editors_never_published(pool, admin_db):
+    uow = uow_of(pool)
+    if admin_db.execute("SELECT 1 FROM news.columns WHERE slug = 'standing-committee'").fetchone() is None:
+        handlers.create_column({"slug": "standing-committee", "name": "常委会会议"}, uow())
+    item = uuid.uuid4().int % 1_000_000
+    envelope = {"event_id": uuid.uuid4().hex, "type": "vote_closed", "data": {
+        "meeting_id": 7, "item_id": item, "title": "关于批准2025年县级财政决算的决议",
+        "result": {"expected": 25, "present": 22, "yes": 20, "no": 1, "abstain": 1, "not_voted": 0,
+                   "threshold": 13, "passed": True}}}
+    article_id = handlers.draft_from_vote(envelope, uow(), "news.vote_closed")
+    assert article_id is not None
+    assert handlers.draft_from_vote(envelope, uow(), "news.vote_closed") is None            # redelivered
+    again = {**envelope, "event_id": uuid.uuid4().hex}
+    assert handlers.draft_from_vote(again, uow(), "news.vote_closed") is None              # same vote, new envelope
+    view = handlers.article_view(article_id, uow())
+    assert view["status"] == "draft" and view["live_version"] is None and view["column"] == "standing-committee"
+    assert "获得通过" in view["title"] and "<th scope=\"row\">赞成</th><td>20</td>" in view["body"]
+    handlers.publish_due(uow())
+    assert handlers.article_view(article_id, uow())["status"] == "draft"
