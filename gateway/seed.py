@@ -5,6 +5,7 @@ from kernel.db import PostgresUnitOfWork, make_pool
 from gateway.accounts import REPOSITORIES
 from gateway.auth import hash_password
 from services.deputy import demo
+from services.news import seed as portal_demo
 
 DEMO_PASSWORD = "demo"
 
@@ -18,6 +19,10 @@ def demo_accounts(password_hash):
                  for d in demo.generate_deputies()]
     accounts += [{"username": f"dept-{d['code']}", "role": "department", "subject": d["code"],
                   "display_name": d["name"]} for d in demo.DEPARTMENTS]
+    # the portal (issue 12): an editor, and each town's information reporter
+    accounts += [{"username": "editor", "role": "editor", "subject": None, "display_name": "网站编辑"}]
+    accounts += [{"username": f"town-{code}", "role": "town", "subject": code, "display_name": f"{name}信息员"}
+                 for code, name, _ in portal_demo.TOWNS]
     for account in accounts:
         account.update(password_hash=password_hash, active=True)
     return accounts

@@ -15,6 +15,8 @@ from gateway.duty import DutyRoutes
 from gateway.voters import VoterRoutes
 from gateway.live import LiveRoutes
 from gateway.meetings import MeetingRoutes
+from gateway.news import NewsRoutes
+from gateway.portal import PortalRoutes
 from gateway.statistics import SuggestionStatisticsRoutes
 from gateway.notifications import NotificationRoutes
 from gateway.subscriptions import DepartmentSubscriptionRoutes
@@ -46,9 +48,9 @@ SIGNED_IN = ("deputy", "department", "staff")
 def may_see_contact(principal, deputy_id):
     return principal.is_staff or (principal.role == "deputy" and principal.subject == deputy_id)
 
-class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes,
-                     DepartmentAmqpRoutes, NotificationRoutes, MeetingRoutes, LiveRoutes, DutyRoutes, VoterRoutes,
-                     PlatformService):
+class GatewayService(NewsRoutes, PortalRoutes, WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes,
+                     DepartmentSubscriptionRoutes, DepartmentAmqpRoutes, NotificationRoutes, MeetingRoutes, LiveRoutes,
+                     DutyRoutes, VoterRoutes, PlatformService):
     name = "gateway"
 
     db = Database(accounts.REPOSITORIES)

@@ -19,6 +19,7 @@ cat <<'MSG'
  Platform starting (Ctrl-C stops everything)
 
    Start here:     http://127.0.0.1:8080/          (links to everything)
+   Public portal:  http://127.0.0.1:8080/portal/
    Deputies (phone): http://127.0.0.1:8080/m/
    Console (staff, departments): http://127.0.0.1:8080/console/
    API docs:       http://127.0.0.1:8080/api/docs
@@ -28,6 +29,7 @@ cat <<'MSG'
    staff        staff
    D0001 ...    deputies: username = deputy code (e.g. D0001)
    dept-edu ... departments: dept-<code> (e.g. dept-edu)
+   editor       portal editor; town-<code> town reporters (e.g. town-simudi)
 
  Health/metrics: gateway :8080, news :8101, deputy :8102,
    suggestion :8103, budget :8104, voting :8105, webhooks :8106  (/health, /metrics)

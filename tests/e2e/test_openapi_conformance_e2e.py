@@ -111,6 +111,12 @@ def real_ids(base_url, tokens):
     items = [(meeting_id, item["id"]) for meeting_id in meetings
              for item in get(f"/api/v1/meetings/{meeting_id}")["items"]]
     notifications = [n["id"] for n in get("/api/v1/me/notifications?limit=5", role="deputy")["items"]]
+    articles = get("/api/v1/articles?limit=100")["items"]          # staff: every workflow state
+    by_article_status = {}
+    for article in articles:
+        by_article_status.setdefault(article["status"], []).append(article)
+    some_articles = [a for group in by_article_status.values() for a in group[:2]]
+    submissions = [s["id"] for s in get("/api/v1/submissions?limit=3")["items"]]
     return {
         "suggestion_id": [i for ids in by_status.values() for i in ids[:4]] + [NO_SUCH_ID],
         "meeting_id": [str(m) for m in meetings] + ["999999"],
@@ -122,6 +128,10 @@ def real_ids(base_url, tokens):
         "webhook_id": [NO_SUCH_ID],
         "delivery_id": [NO_SUCH_ID],
         "receipt": ["0" * 64],
+        "slug": ["news", "towns", "no-such-column"],
+        "article_id": [str(a["id"]) for a in some_articles] + ["999999"],
+        "key": [a["slug"] for a in some_articles] + [str(a["id"]) for a in some_articles[:2]] + ["no-such-article"],
+        "submission_id": [str(i) for i in submissions] + ["999999"],
     }
 
 
@@ -151,6 +161,9 @@ QUERIES = {
     "/api/v1/departments/{code}/inbox": [{"limit": "500"}, {"active": "false", "limit": "500"}, {"overdue": "true"}],
     "/api/v1/deputies": [{"limit": "500"}],
     "/api/v1/me/notifications": [{"limit": "200"}],
+    "/api/v1/articles": [{}, {"q": "人大"}, {"status": "published"}, {"column": "news"}],
+    "/api/v1/submissions/scores": [{"year": "2026", "quarter": "4"}, {"year": "2026", "quarter": "4", "format": "csv"},
+                                   {"year": "2026", "quarter": "4", "format": "xlsx"}],
 }
 
 

@@ -12,6 +12,7 @@ import { statisticsRoutes } from "./routes/statistics";
 import { subscriptionRoutes } from "./routes/subscriptions";
 import { ruleRoutes } from "./routes/rules";
 import { meetingRoutes } from "./routes/meetings";
+import { portalRoutes } from "./routes/portal";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -29,7 +30,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import("./layout/ConsoleLayout.vue"),
     children: [
       { path: "", name: "home", component: () => import("./pages/Home.vue"),
-        meta: { title: "首页", roles: ["staff", "admin", "department"], order: 0 } },
+        meta: { title: "首页", roles: ["staff", "admin", "department", "editor", "town"], order: 0 } },
       ...departmentRoutes,
       ...reviewRoutes,
       ...assignRoutes,
@@ -39,6 +40,7 @@ export const routes: RouteRecordRaw[] = [
       ...ruleRoutes,
       ...meetingRoutes,
       ...dutyRoutes,
+      ...portalRoutes,
     ],
   },
 ];

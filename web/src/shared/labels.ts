@@ -5,6 +5,8 @@ export const ROLES: Record<string, string> = {
   staff: "人大工作人员",
   admin: "系统管理员",
   public: "公众",
+  editor: "网站编辑",
+  town: "镇信息员",
 };
 
 export const SUGGESTION_STATUS: Record<string, string> = {
@@ -177,4 +179,23 @@ export const OPINION_VOTER_STATUS: Record<string, string> = {
   answered: "已答复",
   declined: "不予受理",
   closed: "已办结",
+// -- the portal and information work (issue 12) ---------------------------------------------------
+export const ARTICLE_STATUS: Record<string, string> = {
+  draft: "草稿",
+  submitted: "待审核",
+  approved: "待签发",
+  scheduled: "定时发布",
+  published: "已发布",
+  withdrawn: "已撤稿",
+};
+
+export const ARTICLE_STEP: Record<string, string> = {
+  create: "撰稿", edit: "修改", submit: "送审", reject: "退回", approve: "审核通过",
+  publish: "签发", schedule: "定时签发", withdraw: "撤稿", auto_publish: "定时发布",
+};
+
+export const PIECE_KIND: Record<string, string> = { news: "信息", research: "调研文章" };
+
+export const ADOPTION_LEVEL: Record<string, string> = {
+  county: "县级", city: "市级", province: "省级", national: "国家级",
 };

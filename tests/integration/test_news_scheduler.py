@@ -1,0 +1,157 @@
+"""Scheduled publishing on real PostgreSQL (schema ``news``, the service's own role): a due
+article is published exactly once even when several claimers (news processes) run at the
+same moment, at its scheduled time even when the claim comes late (after a restart), with
+one ``article_published`` outbox row each; and the bigram search ranks on the real index."""
+import concurrent.futures
+import datetime
+import uuid
+
+import pytest
+
+from kernel.config import service_dsn
+from kernel.db import PostgresUnitOfWork, make_pool
+from services.news import handlers
+from services.news.repository import REPOSITORIES
+
+EDITOR = {"username": "editor", "role": "editor", "subject": None}
+STAFF = {"username": "staff", "role": "staff", "subject": None}
+UTC = datetime.timezone.utc
+
+
+@pytest.fixture(scope="module")
+def pool(prepared):
+    pool = make_pool(service_dsn(prepared, "news"), 6, "news-test")
+    pool.open(wait=False)
+    yield pool
+    pool.close()
+
+
+def uow_of(pool):
+    return lambda: PostgresUnitOfWork(pool, "news", REPOSITORIES)
+
+
+@pytest.fixture(scope="module")
+def column(pool):
+    slug = "sched-" + uuid.uuid4().hex[:6]
+    handlers.create_column({"slug": slug, "name": "定时测试"}, uow_of(pool)())
+    return slug
+
+
+def scheduled(pool, column, count, title="定时"):
+    """``count`` approved articles scheduled an hour ahead; returns their ids."""
+    uow = uow_of(pool)
+    later = datetime.datetime.now(UTC) + datetime.timedelta(hours=1)
+    ids = []
+    for n in range(count):
+        article_id = handlers.create_article({"column": column, "title": f"{title}{n}", "body": "<p>正文</p>"},
+                                             EDITOR, uow())
+        handlers.act(article_id, "submit", {}, EDITOR, uow())
+        handlers.act(article_id, "approve", {}, STAFF, uow())
+        handlers.act(article_id, "publish", {"publish_at": later}, STAFF, uow())
+        ids.append(article_id)
+    return ids
+
+
+def make_due(admin_db, ids, moment):
+    admin_db.execute("UPDATE news.articles SET publish_at = %s WHERE id = ANY(%s)", (moment, ids))
+
+
+def published_events(admin_db, ids):
+    rows = admin_db.execute("SELECT aggregate_id FROM news.outbox WHERE event_type = 'article_published' "
+                            "AND aggregate_id = ANY(%s)", ([str(i) for i in ids],)).fetchall()
+    return sorted(int(r[0]) for r in rows)
+
+
+def test_a_second_claimer_skips_the_rows_the_first_is_publishing(pool, column, admin_db):
+    ids = scheduled(pool, column, 5)
+    moment = datetime.datetime.now(UTC) - datetime.timedelta(minutes=3)   # due while "the service was down"
+    make_due(admin_db, ids, moment)
+    second = []
+
+    def while_holding_the_rows(claimed):
+        assert sorted(a["id"] for a in claimed if a["id"] in ids) == ids
+        # another news process ticks now: the rows are locked, it must not wait nor publish them
+        second.append(handlers.publish_due(uow_of(pool)()))
+
+    first = handlers.publish_due(uow_of(pool)(), on_claimed=while_holding_the_rows)
+    assert second == [0] and first >= 5
+    assert published_events(admin_db, ids) == ids
+    rows = admin_db.execute("SELECT status, live_version, publish_at FROM news.articles WHERE id = ANY(%s)",
+                            (ids,)).fetchall()
+    assert all(r[0] == "published" and r[1] == 1 and r[2] is None for r in rows)
+    times = admin_db.execute("SELECT published_at FROM news.published WHERE article_id = ANY(%s)", (ids,)).fetchall()
+    assert {t[0] for t in times} == {moment}        # the scheduled moment, not the late claim's
+    assert handlers.publish_due(uow_of(pool)()) == 0   # nothing left, nothing twice
+
+
+def test_concurrent_claimers_publish_each_due_article_exactly_once(pool, column, admin_db):
+    ids = scheduled(pool, column, 24, title="并发")
+    make_due(admin_db, ids, datetime.datetime.now(UTC) - datetime.timedelta(seconds=1))
+
+    def claimer():
+        total = 0
+        while True:
+            done = handlers.publish_due(uow_of(pool)(), limit=3)
+            if not done:
+                return total
+            total += done
+
+    with concurrent.futures.ThreadPoolExecutor(4) as executor:
+        counts = list(executor.map(lambda _: claimer(), range(4)))
+    assert sum(counts) == 24
+    assert published_events(admin_db, ids) == ids        # one event per article, none twice
+    steps = admin_db.execute("SELECT count(*) FROM news.article_steps WHERE action = 'auto_publish' "
+                             "AND article_id = ANY(%s)", (ids,)).fetchone()[0]
+    assert steps == 24
+
+
+def test_an_article_not_yet_due_stays_scheduled(pool, column, admin_db):
+    ids = scheduled(pool, column, 1, title="未到时间")
+    handlers.publish_due(uow_of(pool)())
+    assert admin_db.execute("SELECT status FROM news.articles WHERE id = %s", (ids[0],)).fetchone()[0] == "scheduled"
+
+
+def test_search_finds_a_two_character_word_in_a_body_and_ranks_title_hits_first(pool, column):
+    uow = uow_of(pool)
+    docs = {
+        "title": ("调研报告：民宿产业发展", "<p>本文讨论乡村旅游。</p>"),
+        "body_twice": ("乡村旅游观察", "<p>近年来民宿兴起，民宿经营户增收明显。</p>"),
+        "body_once": ("山区见闻", "<p>沿途看到几家民宿和农家乐。</p>"),
+        "apart": ("无关", "<p>居民的住宿条件改善。</p>"),      # 民 and 宿 apart: not the word
+        "other": ("预算执行情况", "<p>预算监督工作。</p>"),
+    }
+    ids = {}
+    for key, (title, body) in docs.items():
+        article_id = handlers.create_article({"column": column, "title": title, "body": body}, EDITOR, uow())
+        handlers.act(article_id, "submit", {}, EDITOR, uow())
+        handlers.act(article_id, "approve", {}, STAFF, uow())
+        handlers.act(article_id, "publish", {}, STAFF, uow())
+        ids[article_id] = key
+    found = handlers.public_articles({"q": "民宿", "column": column, "limit": 20}, uow())
+    order = [ids[item["id"]] for item in found["items"]]
+    assert order == ["title", "body_twice", "body_once"], order
+    phrase = handlers.public_articles({"q": "预算监督", "column": column}, uow())
+    assert [ids[i["id"]] for i in phrase["items"]] == ["other"]
+    single = handlers.public_articles({"q": "宿", "column": column}, uow())
+    assert {ids[i["id"]] for i in single["items"]} == {"title", "body_twice", "body_once", "apart"}
+
+
+def test_a_closed_vote_drafts_one_article_for_editors_never_published(pool, admin_db):
+    uow = uow_of(pool)
+    if admin_db.execute("SELECT 1 FROM news.columns WHERE slug = 'standing-committee'").fetchone() is None:
+        handlers.create_column({"slug": "standing-committee", "name": "常委会会议"}, uow())
+    item = uuid.uuid4().int % 1_000_000
+    envelope = {"event_id": uuid.uuid4().hex, "type": "vote_closed", "data": {
+        "meeting_id": 7, "item_id": item, "title": "关于批准2025年县级财政决算的决议",
+        "result": {"expected": 25, "present": 22, "yes": 20, "no": 1, "abstain": 1, "not_voted": 0,
+                   "threshold": 13, "passed": True}}}
+    article_id = handlers.draft_from_vote(envelope, uow(), "news.vote_closed")
+    assert article_id is not None
+    assert handlers.draft_from_vote(envelope, uow(), "news.vote_closed") is None            # redelivered
+    again = {**envelope, "event_id": uuid.uuid4().hex}
+    assert handlers.draft_from_vote(again, uow(), "news.vote_closed") is None              # same vote, new envelope
+    view = handlers.article_view(article_id, uow())
+    assert view["status"] == "draft" and view["live_version"] is None and view["column"] == "standing-committee"
+    assert "获得通过" in view["title"] and "<th scope=\"row\">赞成</th><td>20</td>" in view["body"]
+    handlers.publish_due(uow())
+    assert handlers.article_view(article_id, uow())["status"] == "draft"
