@@ -1,9 +1,10 @@
 """Demo accounts (development only; password ``demo``): admin, staff, one per deputy
-(username = deputy code), one per department (``dept-<code>``)."""
+(username = deputy code), one per department (``dept-<code>``), one per budget unit (``unit-<code>``)."""
 from kernel.config import is_production, service_dsn
 from kernel.db import PostgresUnitOfWork, make_pool
 from gateway.accounts import REPOSITORIES
 from gateway.auth import hash_password
+from services.budget import demo as budget_demo
 from services.deputy import demo
 
 DEMO_PASSWORD = "demo"
@@ -18,6 +19,8 @@ def demo_accounts(password_hash):
                  for d in demo.generate_deputies()]
     accounts += [{"username": f"dept-{d['code']}", "role": "department", "subject": d["code"],
                   "display_name": d["name"]} for d in demo.DEPARTMENTS]
+    accounts += [{"username": f"unit-{u['code']}", "role": "unit", "subject": u["code"], "display_name": u["name"]}
+                 for u in budget_demo.generate_units()]  # budget units (预算单位), issue 11
     for account in accounts:
         account.update(password_hash=password_hash, active=True)
     return accounts

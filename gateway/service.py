@@ -11,6 +11,7 @@ import eventlet.tpool
 import jwt
 
 from gateway import accounts, openapi
+from gateway.budget import BudgetRoutes
 from gateway.live import LiveRoutes
 from gateway.meetings import MeetingRoutes
 from gateway.statistics import SuggestionStatisticsRoutes
@@ -43,7 +44,7 @@ SIGNED_IN = ("deputy", "department", "staff")
 def may_see_contact(principal, deputy_id):
     return principal.is_staff or (principal.role == "deputy" and principal.subject == deputy_id)
 
-class GatewayService(WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes, NotificationRoutes, MeetingRoutes,
+class GatewayService(BudgetRoutes, WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes, DepartmentSubscriptionRoutes, NotificationRoutes, MeetingRoutes,
                      LiveRoutes, PlatformService):
     name = "gateway"
 

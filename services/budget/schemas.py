@@ -21,7 +21,7 @@ def year_field(required=False):
     return fields.Integer(validate=validate.Range(min=2000, max=2100), metadata={"example": 2026}, **kwargs)
 
 
-class UnitSchema(Schema):
+class BudgetUnitSchema(Schema):
     code = fields.String()
     name = fields.String()
     department_code = fields.String()
@@ -29,7 +29,7 @@ class UnitSchema(Schema):
     kind = fields.String(metadata={"description": "administrative | institution | town"})
 
 
-UnitPageSchema = page_of(UnitSchema, "BudgetUnitPage")
+UnitPageSchema = page_of(BudgetUnitSchema, "BudgetUnitPage")
 
 
 class LineQuerySchema(Schema):
@@ -141,7 +141,7 @@ class ExecutionSchema(Schema):
     items = fields.List(fields.Nested(ExecutionRowSchema))
 
 
-class EvaluationSchema(Schema):
+class BudgetEvaluationSchema(Schema):
     class Meta:
         unknown = RAISE
 
@@ -149,7 +149,7 @@ class EvaluationSchema(Schema):
     as_of = fields.Date(metadata={"description": "default: today (within the year)"})
 
 
-class EvaluationResultSchema(Schema):
+class BudgetEvaluationResultSchema(Schema):
     year = fields.Integer()
     as_of = fields.String(metadata={"format": "date"})
     payments_evaluated = fields.Integer()
@@ -173,7 +173,7 @@ class AlertQuerySchema(Schema):
     offset = offset_field()
 
 
-class TimelineEntrySchema(Schema):
+class AlertTimelineEntrySchema(Schema):
     at = fields.String(metadata={"format": "date-time"})
     action = fields.String()
     actor = fields.String(allow_none=True)
@@ -198,7 +198,7 @@ class AlertSchema(Schema):
     as_of = fields.String(metadata={"format": "date"})
     raised_at = fields.String(metadata={"format": "date-time"})
     updated_at = fields.String(metadata={"format": "date-time"})
-    timeline = fields.List(fields.Nested(TimelineEntrySchema))
+    timeline = fields.List(fields.Nested(AlertTimelineEntrySchema))
 
 
 AlertPageSchema = page_of(AlertSchema, "BudgetAlertPage")
@@ -237,13 +237,13 @@ class ImportFormSchema(Schema):
                              metadata={"description": "CSV encoding; auto: UTF-8 if the file is valid UTF-8, else GBK"})
 
 
-class ImportErrorSchema(Schema):
+class BudgetImportErrorSchema(Schema):
     row = fields.Integer(allow_none=True, metadata={"description": "spreadsheet row: the header is row 1"})
     column = fields.String(allow_none=True)
     message = fields.String()
 
 
-class ImportSchema(Schema):
+class BudgetImportSchema(Schema):
     id = fields.String(metadata={"format": "uuid"})
     kind = fields.String()
     year = fields.Integer()
@@ -262,11 +262,11 @@ class ImportSchema(Schema):
     created_at = fields.String(metadata={"format": "date-time"})
     started_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     finished_at = fields.String(allow_none=True, metadata={"format": "date-time"})
-    errors = fields.List(fields.Nested(ImportErrorSchema), metadata={"description": "the first 200; all in errors.csv"})
+    errors = fields.List(fields.Nested(BudgetImportErrorSchema), metadata={"description": "the first 200; all in errors.csv"})
     created = fields.Boolean(metadata={"description": "POST: false when this file was imported before"})
 
 
-ImportPageSchema = page_of(ImportSchema, "BudgetImportPage")
+ImportPageSchema = page_of(BudgetImportSchema, "BudgetImportPage")
 
 
 class ImportListQuerySchema(Schema):

@@ -24,7 +24,7 @@ from services.budget import handlers
 from services.budget.domain import ACTIONS, BudgetSettings
 from services.budget.importer import import_directory
 from services.budget.repository import REPOSITORIES
-from services.budget.schemas import (AlertActionSchema, AlertQuerySchema, EvaluationSchema, ExecutionQuerySchema,
+from services.budget.schemas import (AlertActionSchema, AlertQuerySchema, BudgetEvaluationSchema, ExecutionQuerySchema,
                                      ImportListQuerySchema, ImportStartSchema, LineQuerySchema, PaymentQuerySchema)
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ class BudgetService(PlatformService):
     # -- rules and alerts ------------------------------------------------------------------
     @rpc
     def evaluate(self, actor, payload):
-        return handlers.evaluate(load(EvaluationSchema(), payload), actor, self.db(), self.settings)
+        return handlers.evaluate(load(BudgetEvaluationSchema(), payload), actor, self.db(), self.settings)
 
     @rpc
     def list_alerts(self, actor, query=None):
