@@ -3,6 +3,7 @@ SQL), the rules over it (every planted problem raised, no alert on any other uni
 evaluation run twice changes nothing, and the import worker: a good file committed, a file
 with bad rows rejected whole with its row-level report, the same vouchers again skipped."""
 import datetime
+from decimal import Decimal
 import hashlib
 import os
 import shutil
@@ -171,3 +172,37 @@ def test_execution_by_month_climbs_to_the_units_total(budget_pool, prepared):
     assert by_month["totals"]["budget"] == by_unit["totals"]["budget"]
     lagging = next(i for i in by_unit["items"] if i["key"] == "107002")
     assert lagging["lag"] > 0.10
+
+
+def test_an_xlsx_file_is_imported_row_by_row(budget_pool, prepared, import_dir):
+    from openpyxl import Workbook
+
+    tag = uuid.uuid4().hex[:6].upper()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER_ZH.strip().split(","))
+    sheet.append([f"X{tag}1", datetime.date(2026, 11, 5), "105001", 2050101, 30201, None, "某公司", "6105", "单位",
+                  1234.5, "办公用品"])
+    sheet.append([None] * 11)  # an empty row, as spreadsheets keep them
+    sheet.append([f"X{tag}2", "2026-11-06", "105001", "2050101", "30201", None, "某公司", "6105", "单位", 10, None])
+    path = os.path.join(import_dir, uuid.uuid4().hex + ".xlsx")
+    workbook.save(path)
+    view, _ = _register(budget_pool, path)
+    assert importer.run_import(service_dsn(prepared, "budget"), uuid.UUID(view["id"]), import_dir)["status"] == "committed"
+    with uow(budget_pool) as u:
+        u.cursor.execute("SELECT voucher_no, pay_date, amount FROM payments WHERE voucher_no LIKE %s ORDER BY 1",
+                         (f"X{tag}%",))
+        rows = u.cursor.fetchall()
+    assert rows == [(f"X{tag}1", datetime.date(2026, 11, 5), Decimal("1234.50")),
+                    (f"X{tag}2", datetime.date(2026, 11, 6), Decimal("10.00"))]
+
+
+def test_a_row_with_too_many_cells_rejects_the_file_naming_the_row(budget_pool, prepared, import_dir):
+    tag = uuid.uuid4().hex[:6].upper()
+    text = HEADER_ZH + (f"C{tag}1,2026-11-03,105001,2050101,30201,,某公司,6105,单位,1.00,\n"
+                        f"C{tag}2,2026-11-03,105001,2050101,30201,,某公司,6105,单位,1.00,,多余\n")
+    path = _write(import_dir, uuid.uuid4().hex + ".csv", text)
+    view, _ = _register(budget_pool, path)
+    assert importer.run_import(service_dsn(prepared, "budget"), uuid.UUID(view["id"]), import_dir)["status"] == "rejected"
+    errors = handlers.get_import(view["id"], STAFF, uow(budget_pool))["errors"]
+    assert errors[0]["row"] == 3, errors
