@@ -22,8 +22,8 @@ from gateway.api import api, json_body, query_args
 from gateway.errors import PayloadTooLarge, UnsupportedMediaType
 from kernel.errors import ValidationFailed, load_payload
 from services.budget.importer import import_directory
-from services.budget.schemas import (AlertActionSchema, AlertPageSchema, AlertQuerySchema, AlertSchema,
-                                     BudgetEvaluationResultSchema, BudgetEvaluationSchema, ExecutionQuerySchema, ExecutionSchema,
+from services.budget.schemas import (BudgetAlertActionSchema, AlertPageSchema, AlertQuerySchema, BudgetAlertSchema,
+                                     BudgetEvaluationResultSchema, BudgetEvaluationSchema, ExecutionQuerySchema, BudgetExecutionSchema,
                                      ImportFormSchema, ImportListQuerySchema, ImportPageSchema, BudgetImportSchema,
                                      LinePageSchema, LineQuerySchema, PaymentPageSchema, PaymentQuerySchema,
                                      UnitPageSchema)
@@ -89,7 +89,7 @@ class BudgetRoutes:
     def list_budget_payments(self, request, principal):
         return self.rpc.call("budget", "list_payments", actor=principal.as_actor(), query=query_args(request))
 
-    @api("GET", "/api/v1/budget/execution", tag=TAG, query=ExecutionQuerySchema, response=ExecutionSchema,
+    @api("GET", "/api/v1/budget/execution", tag=TAG, query=ExecutionQuerySchema, response=BudgetExecutionSchema,
          summary="Budget execution by unit, department, functional or economic class (类) or month, as of a date: "
                  "budget, paid, rate, target_rate (序时进度) and lag (target_rate - rate). Public")
     def budget_execution(self, request, principal):
@@ -154,7 +154,7 @@ class BudgetRoutes:
     def list_budget_alerts(self, request, principal):
         return self.rpc.call("budget", "list_alerts", actor=principal.as_actor(), query=query_args(request))
 
-    @api("GET", "/api/v1/budget/alerts/<alert_id>", roles=STAFF_OR_UNIT, tag=TAG, response=AlertSchema,
+    @api("GET", "/api/v1/budget/alerts/<alert_id>", roles=STAFF_OR_UNIT, tag=TAG, response=BudgetAlertSchema,
          summary="One alert with its evidence and timeline (a unit: its own only, else 404)")
     def get_budget_alert(self, request, principal, alert_id):
         return self.rpc.call("budget", "get_alert", actor=principal.as_actor(), alert_id=alert_id)
@@ -163,33 +163,33 @@ class BudgetRoutes:
         return self.rpc.call("budget", "act_on_alert", actor=principal.as_actor(), alert_id=alert_id, action=action,
                              payload=json_body(request))
 
-    @api("POST", "/api/v1/budget/alerts/<alert_id>/send", roles=STAFF, tag=TAG, body=AlertActionSchema,
-         response=AlertSchema, summary="Send the alert to its unit for a written explanation")
+    @api("POST", "/api/v1/budget/alerts/<alert_id>/send", roles=STAFF, tag=TAG, body=BudgetAlertActionSchema,
+         response=BudgetAlertSchema, summary="Send the alert to its unit for a written explanation")
     def send_budget_alert(self, request, principal, alert_id):
         return self._alert_action(request, principal, alert_id, "send")
 
-    @api("POST", "/api/v1/budget/alerts/<alert_id>/explain", roles=UNIT, tag=TAG, body=AlertActionSchema,
-         response=AlertSchema, summary="The unit explains its alert in writing (note required; its own alerts only)")
+    @api("POST", "/api/v1/budget/alerts/<alert_id>/explain", roles=UNIT, tag=TAG, body=BudgetAlertActionSchema,
+         response=BudgetAlertSchema, summary="The unit explains its alert in writing (note required; its own alerts only)")
     def explain_budget_alert(self, request, principal, alert_id):
         return self._alert_action(request, principal, alert_id, "explain")
 
-    @api("POST", "/api/v1/budget/alerts/<alert_id>/accept", roles=STAFF, tag=TAG, body=AlertActionSchema,
-         response=AlertSchema, summary="Accept the unit's explanation: the alert is closed")
+    @api("POST", "/api/v1/budget/alerts/<alert_id>/accept", roles=STAFF, tag=TAG, body=BudgetAlertActionSchema,
+         response=BudgetAlertSchema, summary="Accept the unit's explanation: the alert is closed")
     def accept_budget_alert(self, request, principal, alert_id):
         return self._alert_action(request, principal, alert_id, "accept")
 
     @api("POST", "/api/v1/budget/alerts/<alert_id>/require-rectification", roles=STAFF, tag=TAG,
-         body=AlertActionSchema, response=AlertSchema,
+         body=BudgetAlertActionSchema, response=BudgetAlertSchema,
          summary="Do not accept the explanation: the unit must rectify")
     def require_budget_rectification(self, request, principal, alert_id):
         return self._alert_action(request, principal, alert_id, "require_rectification")
 
-    @api("POST", "/api/v1/budget/alerts/<alert_id>/rectify", roles=UNIT, tag=TAG, body=AlertActionSchema,
-         response=AlertSchema, summary="The unit reports its rectification (note required)")
+    @api("POST", "/api/v1/budget/alerts/<alert_id>/rectify", roles=UNIT, tag=TAG, body=BudgetAlertActionSchema,
+         response=BudgetAlertSchema, summary="The unit reports its rectification (note required)")
     def rectify_budget_alert(self, request, principal, alert_id):
         return self._alert_action(request, principal, alert_id, "rectify")
 
-    @api("POST", "/api/v1/budget/alerts/<alert_id>/close", roles=STAFF, tag=TAG, body=AlertActionSchema,
-         response=AlertSchema, summary="Close the alert (after rectification, or one resolved by data)")
+    @api("POST", "/api/v1/budget/alerts/<alert_id>/close", roles=STAFF, tag=TAG, body=BudgetAlertActionSchema,
+         response=BudgetAlertSchema, summary="Close the alert (after rectification, or one resolved by data)")
     def close_budget_alert(self, request, principal, alert_id):
         return self._alert_action(request, principal, alert_id, "close")

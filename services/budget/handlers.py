@@ -95,7 +95,8 @@ def execution(query, uow, settings):
     group_by = query.get("group_by", "unit")
     target = domain.target_rate(as_of, settings.target_basis, year)
     with uow:
-        rows = uow.budget.execution(year, as_of, group_by, query.get("unit"), query.get("department"))
+        rows = uow.budget.execution(year, as_of, group_by, query.get("unit"), query.get("department"),
+                                    query.get("sangong", False))
         extras = uow.budget.unit_extras() if group_by == "unit" else {}
     items = []
     if group_by == "month":
@@ -128,6 +129,7 @@ def execution(query, uow, settings):
     paid = sum((domain.money(i["paid"]) for i in items), domain.ZERO)
     executed = domain.rate(paid, budget)
     return {"year": year, "as_of": as_of.isoformat(), "group_by": group_by, "target_rate": ratio(target),
+            "sangong": bool(query.get("sangong")),
             "totals": {"budget": money_str(budget), "paid": money_str(paid), "rate": ratio(executed),
                        "target_rate": ratio(target), "lag": ratio(target - executed)},
             "items": items}

@@ -115,12 +115,14 @@ class BudgetRepository:
         return self.cursor.fetchone()[0]
 
     # -- execution -----------------------------------------------------------------------------
-    def execution(self, year, as_of, group_by, unit=None, department=None):
+    def execution(self, year, as_of, group_by, unit=None, department=None, sangong=False):
         """Rows of (group, name, budget, paid) for the year up to ``as_of``; ``month``: paid in
-        each month and the year's budget."""
-        params = {"year": year, "as_of": as_of, "unit": unit, "department": department}
+        each month and the year's budget. ``sangong``: only the 三公 economic classes."""
+        params = {"year": year, "as_of": as_of, "unit": unit, "department": department,
+                  "econ": list(SANGONG_ECON) if sangong else None}
         scope = ("(%(unit)s::text IS NULL OR {t}.unit_code = %(unit)s) AND (%(department)s::text IS NULL OR "
-                 "{t}.unit_code IN (SELECT code FROM units WHERE department_code = %(department)s))")
+                 "{t}.unit_code IN (SELECT code FROM units WHERE department_code = %(department)s)) "
+                 "AND (%(econ)s::text[] IS NULL OR {t}.econ_code = ANY(%(econ)s::text[]))")
         if group_by == "month":
             self.cursor.execute(
                 "WITH " + LINES_CTE + " SELECT m AS key, m::text AS name, "

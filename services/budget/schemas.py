@@ -44,14 +44,14 @@ class LineQuerySchema(Schema):
     offset = offset_field()
 
 
-class AdjustmentSchema(Schema):
+class BudgetAdjustmentSchema(Schema):
     amount = fields.String(metadata=MONEY)
     adjusted_on = fields.String(metadata={"format": "date"})
     document_no = fields.String()
     reason = fields.String(allow_none=True)
 
 
-class LineSchema(Schema):
+class BudgetLineSchema(Schema):
     line_ref = fields.String(metadata={"description": "指标文号"})
     year = fields.Integer()
     unit_code = fields.String()
@@ -63,14 +63,14 @@ class LineSchema(Schema):
     project_name = fields.String(allow_none=True)
     issued_on = fields.String(allow_none=True, metadata={"format": "date"})
     amount = fields.String(metadata=MONEY)
-    adjustments = fields.List(fields.Nested(AdjustmentSchema))
+    adjustments = fields.List(fields.Nested(BudgetAdjustmentSchema))
     budget = fields.String(metadata={**MONEY, "description": "approved amount plus adjustments"})
     paid = fields.String(metadata=MONEY)
     payments = fields.Integer()
     rate = fields.Float()
 
 
-LinePageSchema = page_of(LineSchema, "BudgetLinePage")
+LinePageSchema = page_of(BudgetLineSchema, "BudgetLinePage")
 
 
 class PaymentQuerySchema(Schema):
@@ -84,7 +84,7 @@ class PaymentQuerySchema(Schema):
     offset = offset_field()
 
 
-class PaymentSchema(Schema):
+class BudgetPaymentSchema(Schema):
     voucher_no = fields.String()
     pay_date = fields.String(metadata={"format": "date"})
     unit_code = fields.String()
@@ -99,7 +99,7 @@ class PaymentSchema(Schema):
     memo = fields.String(allow_none=True)
 
 
-PaymentPageSchema = page_of(PaymentSchema, "BudgetPaymentPage")
+PaymentPageSchema = page_of(BudgetPaymentSchema, "BudgetPaymentPage")
 
 GROUPS = ("unit", "department", "func", "econ", "month")
 
@@ -113,9 +113,11 @@ class ExecutionQuerySchema(Schema):
     group_by = fields.String(load_default="unit", validate=validate.OneOf(GROUPS))
     unit = fields.String(validate=UNIT_CODE)
     department = fields.String(validate=validate.Regexp(r"^[0-9]{3}$", error="a department code like 105"))
+    sangong = fields.Boolean(load_default=False,
+                             metadata={"description": "only 三公经费 (economic classes 30212, 30217, 30231, 31013)"})
 
 
-class ExecutionTotalsSchema(Schema):
+class BudgetExecutionTotalsSchema(Schema):
     budget = fields.String(metadata=MONEY)
     paid = fields.String(metadata=MONEY)
     rate = fields.Float()
@@ -123,7 +125,7 @@ class ExecutionTotalsSchema(Schema):
     lag = fields.Float(metadata={"description": "target_rate - rate: positive = behind the pace"})
 
 
-class ExecutionRowSchema(ExecutionTotalsSchema):
+class BudgetExecutionRowSchema(BudgetExecutionTotalsSchema):
     key = fields.String()
     name = fields.String()
     cumulative_paid = fields.String(metadata={**MONEY, "description": "group_by=month: paid up to the month's end"})
@@ -132,13 +134,14 @@ class ExecutionRowSchema(ExecutionTotalsSchema):
     department_name = fields.String()
 
 
-class ExecutionSchema(Schema):
+class BudgetExecutionSchema(Schema):
     year = fields.Integer()
     as_of = fields.String(metadata={"format": "date"})
     group_by = fields.String()
+    sangong = fields.Boolean()
     target_rate = fields.Float()
-    totals = fields.Nested(ExecutionTotalsSchema)
-    items = fields.List(fields.Nested(ExecutionRowSchema))
+    totals = fields.Nested(BudgetExecutionTotalsSchema)
+    items = fields.List(fields.Nested(BudgetExecutionRowSchema))
 
 
 class BudgetEvaluationSchema(Schema):
@@ -181,7 +184,7 @@ class AlertTimelineEntrySchema(Schema):
     status = fields.String()
 
 
-class AlertSchema(Schema):
+class BudgetAlertSchema(Schema):
     id = fields.Integer()
     rule = fields.String(metadata={"description": ", ".join(RULES)})
     rule_name = fields.String(allow_none=True)
@@ -201,10 +204,10 @@ class AlertSchema(Schema):
     timeline = fields.List(fields.Nested(AlertTimelineEntrySchema))
 
 
-AlertPageSchema = page_of(AlertSchema, "BudgetAlertPage")
+AlertPageSchema = page_of(BudgetAlertSchema, "BudgetAlertPage")
 
 
-class AlertActionSchema(Schema):
+class BudgetAlertActionSchema(Schema):
     class Meta:
         unknown = RAISE
 

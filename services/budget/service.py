@@ -24,7 +24,7 @@ from services.budget import handlers
 from services.budget.domain import ACTIONS, BudgetSettings
 from services.budget.importer import import_directory
 from services.budget.repository import REPOSITORIES
-from services.budget.schemas import (AlertActionSchema, AlertQuerySchema, BudgetEvaluationSchema, ExecutionQuerySchema,
+from services.budget.schemas import (BudgetAlertActionSchema, AlertQuerySchema, BudgetEvaluationSchema, ExecutionQuerySchema,
                                      ImportListQuerySchema, ImportStartSchema, LineQuerySchema, PaymentQuerySchema)
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ class BudgetService(PlatformService):
         if action not in ACTIONS:
             from kernel.errors import NotFound
             raise NotFound(f"no action {action}", {"action": action})
-        return handlers.act_on_alert(_alert_id(alert_id), action, load(AlertActionSchema(), payload), actor,
+        return handlers.act_on_alert(_alert_id(alert_id), action, load(BudgetAlertActionSchema(), payload), actor,
                                      self.db())
 
     # -- imports ---------------------------------------------------------------------------

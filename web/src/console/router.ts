@@ -8,6 +8,7 @@ import { assignRoutes } from "./routes/assign";
 import { reviewRoutes } from "./routes/review";
 import { rosterRoutes } from "./routes/roster";
 import { statisticsRoutes } from "./routes/statistics";
+import { budgetRoutes } from "./routes/budget";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -31,6 +32,7 @@ export const routes: RouteRecordRaw[] = [
       ...assignRoutes,
       ...statisticsRoutes,
       ...rosterRoutes,
+      ...budgetRoutes,
     ],
   },
 ];
