@@ -8,7 +8,9 @@ const titles = (role: string | null) => menuFor(role).map((route) => route.meta?
 describe("the console menu", () => {
   it("shows each role its own work, in order, and no detail pages", () => {
     expect(titles("department")).toEqual(["首页", "待办建议"]);
-    expect(titles("staff")).toEqual(["首页", "建议审查", "交办", "逾期督办", "办理统计", "代表名册"]);
+    expect(titles("staff")).toEqual(["首页", "建议审查", "交办", "逾期督办", "办理统计", "代表名册",
+                                     "预算执行监督", "预算预警", "支付数据导入"]);
+    expect(titles("unit")).toEqual(["本单位预算", "预算预警"]);
     expect(titles(null)).toEqual([]);
   });
 });
