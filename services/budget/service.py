@@ -57,11 +57,15 @@ class ImportRunner(DependencyProvider):
         return self
 
     def _resume(self):
-        try:
-            with self.db.unit_of_work(readonly=True) as uow:
-                waiting = uow.imports.waiting()
-        except Exception:
-            log.warning("could not list waiting imports", exc_info=True)
+        for attempt in range(30):  # the pool may still be opening, the database still starting
+            try:
+                with self.db.unit_of_work(readonly=True) as uow:
+                    waiting = uow.imports.waiting()
+                break
+            except Exception:
+                log.warning("could not list waiting imports (attempt %d)", attempt + 1)
+                eventlet.sleep(2)
+        else:
             return
         for import_id in waiting:
             self.launch(import_id)

@@ -122,6 +122,9 @@ def real_ids(base_url, tokens):
         "webhook_id": [NO_SUCH_ID],
         "delivery_id": [NO_SUCH_ID],
         "receipt": ["0" * 64],
+        # budget (issue 11): alerts of every rule, and imports (none in the demo data)
+        "alert_id": [str(a["id"]) for a in get("/api/v1/budget/alerts?limit=12")["items"]] + ["999999"],
+        "import_id": [NO_SUCH_ID],
     }
 
 
@@ -151,6 +154,7 @@ QUERIES = {
     "/api/v1/departments/{code}/inbox": [{"limit": "500"}, {"active": "false", "limit": "500"}, {"overdue": "true"}],
     "/api/v1/deputies": [{"limit": "500"}],
     "/api/v1/me/notifications": [{"limit": "200"}],
+    "/api/v1/budget/execution": [{"group_by": g} for g in ("unit", "department", "func", "econ", "month")],
 }
 
 
