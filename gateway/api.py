@@ -47,7 +47,8 @@ class ApiEndpoint(JsonHttpEntrypoint):
     """
 
     def __init__(self, method, url, roles=None, summary=None, tag=None, body=None, query=None,
-                 response=None, status=200, media_types=None, errors=(), **kwargs):
+                 response=None, status=200, media_types=None, errors=(), upload=None, max_bytes_key=None,
+                 **kwargs):
         # Domain errors are answers (4xx), not faults: nameko logs them as warnings.
         kwargs.setdefault("expected_exceptions", DomainError)
         super().__init__(method, url, **kwargs)
@@ -63,12 +64,18 @@ class ApiEndpoint(JsonHttpEntrypoint):
         # route answers beyond those every route of its kind does (gateway/openapi.py)
         self.media_types = dict(media_types or {})
         self.errors = tuple(errors)
+        # a multipart upload route: {form field: OpenAPI schema} for the document, and the
+        # config key of its own body limit (instead of MAX_REQUEST_BYTES)
+        self.upload = upload
+        self.max_bytes_key = max_bytes_key
 
     def setup(self):
         super().setup()
         config = self.container.config
         self.jwt_secret = config["JWT_SECRET"]
         self.max_request_bytes = int(config.get("MAX_REQUEST_BYTES", 1 << 20))
+        if self.max_bytes_key:
+            self.max_request_bytes = int(config.get(self.max_bytes_key) or self.max_request_bytes)
         self.secure_cookies = is_production(config)
         self.token_check = next((dep for dep in self.container.dependencies if isinstance(dep, TokenCheck)), None)
         if self.token_check is None:

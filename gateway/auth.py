@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import bcrypt
 import jwt
 
-ROLES = ("public", "deputy", "department", "staff", "admin", "editor", "town")
+ROLES = ("public", "deputy", "department", "staff", "admin", "editor", "town", "unit")  # unit: a budget unit (预算单位)
 # A role listed for a route also admits the roles that include it.
 INCLUDES = {"admin": {"admin", "staff"}}
 

@@ -68,7 +68,7 @@ def _success_response(entrypoint):
         content["application/json"] = {"schema": entrypoint.response_schema}
     for media_type, description in entrypoint.media_types.items():
         content[media_type] = {"schema": {"type": "string", "description": description}}
-    response = {"description": "OK" if entrypoint.status == 200 else "Created"}
+    response = {"description": {200: "OK", 202: "Accepted"}.get(entrypoint.status, "Created")}
     if content:
         response["content"] = content
     return response
@@ -111,6 +111,9 @@ def document(service_cls):
         if entrypoint.body_schema is not None:
             operation["requestBody"] = {"required": True,
                                         "content": {"application/json": {"schema": entrypoint.body_schema}}}
+        if getattr(entrypoint, "upload", None):  # multipart upload (e.g. budget imports)
+            operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"], "properties": dict(entrypoint.upload)}}}}
         operation["responses"][str(entrypoint.status)] = _success_response(entrypoint)
         if entrypoint.method == "POST" and "Idempotency-Key" in (entrypoint.summary or ""):
             operation["parameters"].append({"in": "header", "name": "Idempotency-Key", "required": False,

@@ -1,9 +1,10 @@
 """Demo accounts (development only; password ``demo``): admin, staff, one per deputy
-(username = deputy code), one per department (``dept-<code>``)."""
+(username = deputy code), one per department (``dept-<code>``), one per budget unit (``unit-<code>``)."""
 from kernel.config import is_production, service_dsn
 from kernel.db import PostgresUnitOfWork, make_pool
 from gateway.accounts import REPOSITORIES
 from gateway.auth import hash_password
+from services.budget import demo as budget_demo
 from services.deputy import demo
 from services.news import seed as portal_demo
 
@@ -23,6 +24,8 @@ def demo_accounts(password_hash):
     accounts += [{"username": "editor", "role": "editor", "subject": None, "display_name": "网站编辑"}]
     accounts += [{"username": f"town-{code}", "role": "town", "subject": code, "display_name": f"{name}信息员"}
                  for code, name, _ in portal_demo.TOWNS]
+    accounts += [{"username": f"unit-{u['code']}", "role": "unit", "subject": u["code"], "display_name": u["name"]}
+                 for u in budget_demo.generate_units()]  # budget units (预算单位), issue 11
     for account in accounts:
         account.update(password_hash=password_hash, active=True)
     return accounts

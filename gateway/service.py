@@ -13,6 +13,7 @@ import jwt
 from gateway import accounts, openapi
 from gateway.duty import DutyRoutes
 from gateway.voters import VoterRoutes
+from gateway.budget import BudgetRoutes
 from gateway.live import LiveRoutes
 from gateway.meetings import MeetingRoutes
 from gateway.news import NewsRoutes
@@ -48,9 +49,9 @@ SIGNED_IN = ("deputy", "department", "staff")
 def may_see_contact(principal, deputy_id):
     return principal.is_staff or (principal.role == "deputy" and principal.subject == deputy_id)
 
-class GatewayService(NewsRoutes, PortalRoutes, WebClientRoutes, SuggestionStatisticsRoutes, SuggestionRoutes,
-                     DepartmentSubscriptionRoutes, DepartmentAmqpRoutes, NotificationRoutes, MeetingRoutes, LiveRoutes,
-                     DutyRoutes, VoterRoutes, PlatformService):
+class GatewayService(NewsRoutes, PortalRoutes, BudgetRoutes, WebClientRoutes, SuggestionStatisticsRoutes,
+                     SuggestionRoutes, DepartmentSubscriptionRoutes, DepartmentAmqpRoutes, NotificationRoutes,
+                     MeetingRoutes, LiveRoutes, DutyRoutes, VoterRoutes, PlatformService):
     name = "gateway"
 
     db = Database(accounts.REPOSITORIES)

@@ -132,6 +132,9 @@ def real_ids(base_url, tokens):
         "article_id": [str(a["id"]) for a in some_articles] + ["999999"],
         "key": [a["slug"] for a in some_articles] + [str(a["id"]) for a in some_articles[:2]] + ["no-such-article"],
         "submission_id": [str(i) for i in submissions] + ["999999"],
+        # budget (issue 11): alerts of every rule, and imports (none in the demo data)
+        "alert_id": [str(a["id"]) for a in get("/api/v1/budget/alerts?limit=12")["items"]] + ["999999"],
+        "import_id": [NO_SUCH_ID],
     }
 
 
@@ -164,6 +167,7 @@ QUERIES = {
     "/api/v1/articles": [{}, {"q": "人大"}, {"status": "published"}, {"column": "news"}],
     "/api/v1/submissions/scores": [{"year": "2026", "quarter": "4"}, {"year": "2026", "quarter": "4", "format": "csv"},
                                    {"year": "2026", "quarter": "4", "format": "xlsx"}],
+    "/api/v1/budget/execution": [{"group_by": g} for g in ("unit", "department", "func", "econ", "month")],
 }
 
 

@@ -13,6 +13,7 @@ import { subscriptionRoutes } from "./routes/subscriptions";
 import { ruleRoutes } from "./routes/rules";
 import { meetingRoutes } from "./routes/meetings";
 import { portalRoutes } from "./routes/portal";
+import { budgetRoutes } from "./routes/budget";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -41,6 +42,7 @@ export const routes: RouteRecordRaw[] = [
       ...meetingRoutes,
       ...dutyRoutes,
       ...portalRoutes,
+      ...budgetRoutes,
     ],
   },
 ];

@@ -4,6 +4,7 @@ export const ROLES: Record<string, string> = {
   department: "承办单位",
   staff: "人大工作人员",
   admin: "系统管理员",
+  unit: "预算单位",
   public: "公众",
   editor: "网站编辑",
   town: "镇信息员",
@@ -198,4 +199,46 @@ export const PIECE_KIND: Record<string, string> = { news: "信息", research: "�
 
 export const ADOPTION_LEVEL: Record<string, string> = {
   county: "县级", city: "市级", province: "省级", national: "国家级",
+// -- console (issue 11): online budget supervision ----------------------------------------------
+export const BUDGET_RULE: Record<string, string> = {
+  pace_lag: "执行进度滞后",
+  over_line: "超指标支付",
+  no_line: "无指标支付",
+  large_payment: "大额支付",
+  personal_payee: "向个人大额支付",
+  sangong_over: "三公经费超预算",
+  year_end_rush: "年末突击花钱",
+  idle_project: "项目资金闲置",
+};
+
+export const ALERT_STATUS: Record<string, string> = {
+  raised: "待发送",
+  sent: "待单位说明",
+  explained: "单位已说明",
+  rectification_required: "待整改",
+  rectified: "已整改",
+  closed: "已办结",
+  resolved: "数据已消除",
+};
+
+export const ALERT_ACTION: Record<string, string> = {
+  send: "发送单位",
+  explain: "提交说明",
+  accept: "采纳说明并办结",
+  require_rectification: "要求整改",
+  rectify: "报告整改",
+  close: "办结",
+  raised: "预警产生",
+  resolved_by_data: "数据消除",
+  reopened_by_data: "再次出现",
+  condition_no_longer_holds: "情形已不存在",
+};
+
+export const ALERT_SEVERITY: Record<string, string> = { high: "高", medium: "中", low: "低" };
+
+export const IMPORT_STATUS: Record<string, string> = {
+  queued: "排队中",
+  running: "导入中",
+  committed: "已导入",
+  rejected: "已拒绝",
 };

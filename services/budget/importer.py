@@ -1,0 +1,478 @@
+"""The import of one treasury file, run in a worker process of its own:
+``python -m services.budget.importer <import id>`` (started by the budget service, see
+``ImportRunner`` in service.py and docs/architecture.md for why a process and not a thread).
+
+One pass over the file finds its encoding (UTF-8, else GB18030 ⊇ GBK) and counts its rows;
+then, in ONE transaction: the rows stream into a temporary staging table with ``COPY`` (CSV
+bytes go to the server as they are, with the file's encoding; XLSX rows are read one by
+one with openpyxl's read-only mode), are validated in SQL (one scan writes the row-level
+error report: spreadsheet row, column, reason), and are either merged into ``payments`` /
+``budget_lines`` (the import committed, ``payments_imported`` in the outbox) or not at all
+(the import rejected, only its report stored). After a committed import the rules run as
+of the latest payment date. Memory stays flat in the size of the file.
+
+No eventlet here: plain psycopg with its C wait function.
+"""
+import codecs
+import csv
+import datetime
+import io
+import logging
+import os
+import re
+import sys
+import time
+import uuid
+
+import psycopg
+from psycopg import sql
+
+from services.budget.domain import COLUMNS, HeaderProblem, column_label, map_header
+
+log = logging.getLogger("budget.importer")
+CHUNK = 1 << 20
+MAX_REPORTED_ERRORS = 1000
+PROGRESS_EVERY_SECONDS = 0.3
+
+
+# -- reading the file ---------------------------------------------------------------------------
+def is_xlsx(path):
+    with open(path, "rb") as f:
+        return f.read(4) == b"PK\x03\x04"
+
+
+def scan_csv(path, encoding="auto"):
+    """(python codec, PostgreSQL encoding, newline count) in one pass over the file."""
+    newlines, utf8_ok, tail = 0, True, b""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(CHUNK)
+            if not chunk:
+                break
+            newlines += chunk.count(b"\n")
+            tail = chunk[-1:]
+            if utf8_ok and encoding == "auto":
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+    if tail and tail != b"\n":
+        newlines += 1
+    if encoding == "auto":
+        encoding = "utf-8" if utf8_ok else "gbk"
+    if encoding == "utf-8":
+        return "utf-8-sig", "UTF8", newlines
+    return "gb18030", "GB18030", newlines
+
+
+def read_header(path, codec):
+    """The header cells and the byte offset where the data rows begin."""
+    with open(path, "rb") as f:
+        first = f.readline(1 << 16)
+    text = first.decode(codec)
+    cells = next(csv.reader([text.rstrip("\r\n")]), [])
+    return cells, len(first)
+
+
+def cell_text(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def xlsx_rows(path):
+    from openpyxl import load_workbook  # read-only mode streams the sheet's XML row by row
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield [cell_text(v) for v in row]
+    finally:
+        workbook.close()
+
+
+# -- validation in SQL ----------------------------------------------------------------------------
+DATE_RE = r"^\s*(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*$"
+AMOUNT_RE = r"^\s*\d{1,16}(\.\d{1,2})?\s*$"
+
+
+def _date_parts(column):
+    return f"regexp_match(s.{column}, '{DATE_RE}')"
+
+
+def _valid_date(parts):
+    # no exceptions per row: the month and day checked against the month's length
+    return (f"({parts} IS NOT NULL AND ({parts})[2]::int BETWEEN 1 AND 12 AND ({parts})[3]::int BETWEEN 1 AND "
+            f"EXTRACT(DAY FROM make_date(({parts})[1]::int, ({parts})[2]::int, 1) + interval '1 month - 1 day')::int)")
+
+
+def _date_value(parts):
+    return f"make_date(({parts})[1]::int, ({parts})[2]::int, ({parts})[3]::int)"
+
+
+def _amount(column):
+    return f"replace(s.{column}, ',', '')"
+
+
+PAYMENT_CHECKS = """
+SELECT s.row_no, e.ord, e.col, e.msg FROM (
+    SELECT s.*, u.code AS known_unit, fc.code AS known_func, ec.code AS known_econ,
+           dup.first_row, p.voucher_no AS stored_voucher,
+           (p.voucher_no IS NOT NULL AND (p.pay_date, p.unit_code, p.func_code, p.econ_code, COALESCE(p.project_code, ''),
+              COALESCE(p.line_ref, ''), p.payee_name, p.payee_account, p.payee_type, p.amount, COALESCE(p.memo, ''))
+              IS DISTINCT FROM
+             (CASE WHEN {date_valid} THEN {date_value} END, s.unit_code, s.func_code, s.econ_code,
+              COALESCE(s.project_code, ''), COALESCE(s.line_ref, ''), s.payee_name, s.payee_account,
+              CASE WHEN s.payee_type IN ('单位', 'unit') THEN 'unit' WHEN s.payee_type IN ('个人', 'person') THEN 'person' END,
+              CASE WHEN {amount} ~ '{amount_re}' THEN {amount}::numeric END, COALESCE(s.memo, ''))) AS differs
+    FROM (SELECT s.*, {date_parts} AS d FROM stage s) s
+    LEFT JOIN units u ON u.code = s.unit_code
+    LEFT JOIN func_classes fc ON fc.code = s.func_code
+    LEFT JOIN econ_classes ec ON ec.code = s.econ_code
+    LEFT JOIN (SELECT voucher_no, min(row_no) AS first_row FROM stage GROUP BY 1 HAVING count(*) > 1) dup
+           ON dup.voucher_no = s.voucher_no
+    LEFT JOIN payments p ON p.voucher_no = s.voucher_no
+) s CROSS JOIN LATERAL (VALUES
+    (1, 'voucher_no', CASE WHEN COALESCE(btrim(s.voucher_no), '') = '' THEN '必填'
+                           WHEN length(s.voucher_no) > 64 THEN '过长（最多64个字符）'
+                           WHEN s.first_row IS NOT NULL AND s.row_no <> s.first_row
+                             THEN '支付凭证号在文件中重复（首次出现在第 ' || (s.first_row + 1) || ' 行）'
+                           WHEN s.differs THEN '支付凭证号已存在且内容不同（更正请以调整方式办理）' END),
+    (2, 'pay_date', CASE WHEN COALESCE(btrim(s.pay_date), '') = '' THEN '必填'
+                         WHEN NOT {date_valid} THEN '不是有效日期：' || left(s.pay_date, 40)
+                         WHEN (s.d)[1]::int <> %(year)s THEN '日期不在 ' || %(year)s || ' 年度' END),
+    (3, 'unit_code', CASE WHEN COALESCE(btrim(s.unit_code), '') = '' THEN '必填'
+                          WHEN s.known_unit IS NULL THEN '未知的预算单位编码：' || left(s.unit_code, 40) END),
+    (4, 'func_code', CASE WHEN COALESCE(btrim(s.func_code), '') = '' THEN '必填'
+                          WHEN s.known_func IS NULL THEN '未知的功能分类编码：' || left(s.func_code, 40) END),
+    (5, 'econ_code', CASE WHEN COALESCE(btrim(s.econ_code), '') = '' THEN '必填'
+                          WHEN s.known_econ IS NULL THEN '未知的经济分类编码：' || left(s.econ_code, 40) END),
+    (6, 'payee_name', CASE WHEN COALESCE(btrim(s.payee_name), '') = '' THEN '必填' END),
+    (7, 'payee_account', CASE WHEN COALESCE(btrim(s.payee_account), '') = '' THEN '必填' END),
+    (8, 'payee_type', CASE WHEN s.payee_type IS NULL OR s.payee_type NOT IN ('单位', '个人', 'unit', 'person')
+                           THEN '应为 单位 或 个人' END),
+    (9, 'amount', CASE WHEN COALESCE(btrim(s.amount), '') = '' THEN '必填'
+                       WHEN {amount} !~ '{amount_re}' THEN '不是有效金额（元，最多两位小数）：' || left(s.amount, 40)
+                       WHEN {amount}::numeric = 0 THEN '金额应大于 0' END)
+) AS e(ord, col, msg)
+WHERE e.msg IS NOT NULL
+"""
+
+PAYMENT_MERGE = """
+INSERT INTO payments (voucher_no, year, pay_date, unit_code, func_code, econ_code, project_code, line_ref,
+                      payee_name, payee_account, payee_type, amount, memo, import_id)
+SELECT s.voucher_no, %(year)s, {date_value}, s.unit_code, s.func_code, s.econ_code, NULLIF(s.project_code, ''),
+       NULLIF(s.line_ref, ''), s.payee_name, s.payee_account,
+       CASE WHEN s.payee_type IN ('单位', 'unit') THEN 'unit' ELSE 'person' END, {amount}::numeric, NULLIF(s.memo, ''),
+       %(import_id)s
+FROM (SELECT s.*, {date_parts} AS d FROM stage s) s
+ON CONFLICT (voucher_no) DO NOTHING
+"""
+
+LINE_CHECKS = """
+SELECT s.row_no, e.ord, e.col, e.msg FROM (
+    SELECT s.*, u.code AS known_unit, fc.code AS known_func, ec.code AS known_econ,
+           dup.first_row, bl.line_ref AS stored, bk.code AS known_kind
+    FROM (SELECT s.*, {issued_parts} AS d FROM stage s) s
+    LEFT JOIN units u ON u.code = s.unit_code
+    LEFT JOIN func_classes fc ON fc.code = s.func_code
+    LEFT JOIN econ_classes ec ON ec.code = s.econ_code
+    LEFT JOIN budget_kinds bk ON bk.code = s.budget_kind OR bk.name = s.budget_kind
+    LEFT JOIN (SELECT line_ref, min(row_no) AS first_row FROM stage GROUP BY 1 HAVING count(*) > 1) dup
+           ON dup.line_ref = s.line_ref
+    LEFT JOIN budget_lines bl ON bl.year = %(year)s AND bl.line_ref = s.line_ref
+) s CROSS JOIN LATERAL (VALUES
+    (1, 'line_ref', CASE WHEN COALESCE(btrim(s.line_ref), '') = '' THEN '必填'
+                         WHEN s.first_row IS NOT NULL AND s.row_no <> s.first_row
+                           THEN '指标文号在文件中重复（首次出现在第 ' || (s.first_row + 1) || ' 行）'
+                         WHEN s.stored IS NOT NULL THEN '指标文号本年度已存在（调整请以调整方式办理）' END),
+    (2, 'unit_code', CASE WHEN COALESCE(btrim(s.unit_code), '') = '' THEN '必填'
+                          WHEN s.known_unit IS NULL THEN '未知的预算单位编码：' || left(s.unit_code, 40) END),
+    (3, 'budget_kind', CASE WHEN s.known_kind IS NULL THEN '未知的预算类型：' || left(COALESCE(s.budget_kind, ''), 40) END),
+    (4, 'func_code', CASE WHEN s.known_func IS NULL THEN '未知的功能分类编码：' || left(COALESCE(s.func_code, ''), 40) END),
+    (5, 'econ_code', CASE WHEN s.known_econ IS NULL THEN '未知的经济分类编码：' || left(COALESCE(s.econ_code, ''), 40) END),
+    (6, 'amount', CASE WHEN COALESCE(btrim(s.amount), '') = '' THEN '必填'
+                       WHEN {amount} !~ '{amount_re}' THEN '不是有效金额（元，最多两位小数）：' || left(s.amount, 40) END),
+    (7, 'issued_on', CASE WHEN COALESCE(btrim(s.issued_on), '') <> '' AND NOT {issued_valid}
+                          THEN '不是有效日期：' || left(s.issued_on, 40) END)
+) AS e(ord, col, msg)
+WHERE e.msg IS NOT NULL
+"""
+
+LINE_MERGE = """
+INSERT INTO budget_lines (year, line_ref, unit_code, budget_kind, func_code, econ_code, project_code, project_name,
+                          amount, issued_on, import_id)
+SELECT %(year)s, s.line_ref, s.unit_code, bk.code, s.func_code, s.econ_code, NULLIF(s.project_code, ''),
+       NULLIF(s.project_name, ''), {amount}::numeric,
+       CASE WHEN COALESCE(btrim(s.issued_on), '') <> '' THEN {issued_value} END, %(import_id)s
+FROM (SELECT s.*, {issued_parts} AS d FROM stage s) s
+JOIN budget_kinds bk ON bk.code = s.budget_kind OR bk.name = s.budget_kind
+"""
+
+
+def _sql(template):
+    parts = "s.d"
+    return template.format(
+        date_parts=_date_parts("pay_date"), date_valid=_valid_date(parts), date_value=_date_value(parts),
+        issued_parts=_date_parts("issued_on"), issued_valid=_valid_date(parts), issued_value=_date_value(parts),
+        amount=_amount("amount"), amount_re=AMOUNT_RE)
+
+
+# -- the import -----------------------------------------------------------------------------------
+class Rejected(Exception):
+    def __init__(self, errors, message):
+        super().__init__(message)
+        self.errors = errors  # [(row, column, message)]
+
+
+class Progress:
+    """rows_done written from a second (autocommit) connection while the import's own
+    transaction is still open, at most every PROGRESS_EVERY_SECONDS."""
+
+    def __init__(self, dsn, import_id):
+        self.conn = psycopg.connect(dsn, autocommit=True)
+        self.import_id = import_id
+        self.last = 0.0
+
+    def set(self, done=None, total=None, status=None, force=False):
+        now = time.monotonic()
+        if not force and now - self.last < PROGRESS_EVERY_SECONDS:
+            return
+        self.last = now
+        self.conn.execute(
+            "UPDATE imports SET rows_done = COALESCE(%s, rows_done), rows_total = COALESCE(%s, rows_total), "
+            "status = COALESCE(%s, status), started_at = COALESCE(started_at, now()) WHERE id = %s",
+            (done, total, status, self.import_id))
+
+    def close(self):
+        self.conn.close()
+
+
+def copy_context_row(exc):
+    """The spreadsheet row of a COPY error (its CONTEXT says 'line N' of the data)."""
+    context = getattr(exc.diag, "context", None) or ""
+    match = re.search(r"line (\d+)", context)
+    column = re.search(r"column (\w+)", context)
+    return (int(match.group(1)) + 1 if match else None), (column.group(1) if column else None)
+
+
+def stream_csv(cursor, path, fields, pg_encoding, offset, progress, total):
+    columns = sql.SQL(", ").join(sql.Identifier(f) for f in fields)
+    statement = sql.SQL("COPY stage ({}) FROM STDIN WITH (FORMAT csv, ENCODING {})").format(
+        columns, sql.Literal(pg_encoding))
+    done = 0
+    with open(path, "rb") as f, cursor.copy(statement) as copy:
+        f.seek(offset)
+        while True:
+            chunk = f.read(CHUNK)
+            if not chunk:
+                break
+            copy.write(chunk)
+            done += chunk.count(b"\n")
+            progress.set(done=min(done, total))
+
+
+def stream_xlsx(cursor, rows, fields, progress):
+    columns = sql.SQL(", ").join(sql.Identifier(f) for f in fields)
+    width = len(fields)
+    done = 0
+    with cursor.copy(sql.SQL("COPY stage ({}) FROM STDIN").format(columns)) as copy:
+        for row in rows:
+            if not any(v not in (None, "") for v in row):
+                done += 1  # an empty row (spreadsheets keep some): counted, not staged
+                continue
+            row = (list(row) + [None] * width)[:width] if len(row) != width else row
+            copy.write_row(row)
+            done += 1
+            progress.set(done=done)
+    return done
+
+
+def run_import(dsn, import_id, import_dir):
+    """Import one file; returns the import's final row as a dict."""
+    conn = psycopg.connect(dsn)
+    progress = Progress(dsn, import_id)
+    try:
+        return _run(conn, progress, import_id, import_dir)
+    finally:
+        progress.close()
+        conn.close()
+
+
+def _stage_table(cursor, kind):
+    names = [name for name, _, _ in COLUMNS[kind]]
+    cursor.execute(sql.SQL("CREATE TEMP TABLE stage (row_no bigint GENERATED ALWAYS AS IDENTITY, {}) "
+                           "ON COMMIT DROP").format(
+        sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(n)) for n in names)))
+
+
+def _run(conn, progress, import_id, import_dir):
+    cursor = conn.cursor()
+    cursor.execute("SELECT id, kind, year, file_ref, encoding, status FROM imports WHERE id = %s FOR UPDATE",
+                   (import_id,))
+    row = cursor.fetchone()
+    if row is None or row[5] in ("committed", "rejected"):
+        conn.rollback()
+        return None
+    _, kind, year, file_ref, encoding, _ = row
+    conn.commit()  # the row lock is not held during the work: the advisory lock below is
+    cursor.execute("SELECT pg_try_advisory_lock(hashtextextended('budget-import:' || %s::text, 0))", (import_id,))
+    if not cursor.fetchone()[0]:
+        conn.rollback()
+        return None  # another worker has it
+    path = os.path.join(import_dir, os.path.basename(file_ref))
+    labels = {}
+    try:
+        _stage_table(cursor, kind)
+        if is_xlsx(path):
+            rows = xlsx_rows(path)
+            header = next(rows, [])
+            fields = _header(kind, header, labels)
+            progress.set(status="running", force=True)
+            total = stream_xlsx(cursor, rows, fields, progress)
+        else:
+            codec, pg_encoding, newlines = scan_csv(path, encoding)
+            header, offset = read_header(path, codec)
+            fields = _header(kind, header, labels)
+            total = max(newlines - 1, 0)
+            progress.set(done=0, total=total, status="running", force=True)
+            try:
+                stream_csv(cursor, path, fields, pg_encoding, offset, progress, total)
+            except (psycopg.errors.BadCopyFileFormat, psycopg.errors.CharacterNotInRepertoire,
+                    psycopg.errors.UntranslatableCharacter, psycopg.errors.InvalidTextRepresentation,
+                    psycopg.errors.DataError) as exc:
+                row_no, _ = copy_context_row(exc)
+                raise Rejected([(row_no, None, f"无法读取该行：{exc.diag.message_primary}")],
+                               "file cannot be read as CSV")
+        cursor.execute("SELECT count(*) FROM stage")
+        staged = cursor.fetchone()[0]
+        progress.set(done=staged, total=staged, force=True)
+        params = {"year": year, "import_id": import_id}
+        checks = _sql(PAYMENT_CHECKS if kind == "payments" else LINE_CHECKS)
+        cursor.execute("SELECT count(*) FROM (" + checks + ") x", params)
+        error_count = cursor.fetchone()[0]
+        if error_count:
+            cursor.execute("SELECT row_no, col, msg FROM (" + checks + ") x ORDER BY row_no, ord LIMIT %(limit)s",
+                           dict(params, limit=MAX_REPORTED_ERRORS))
+            errors = [(r + 1, labels.get(c, column_label(kind, c)), m) for r, c, m in cursor.fetchall()]
+            raise _rejected(errors, error_count)
+        if staged == 0:
+            raise Rejected([(2, None, "文件中没有数据行")], "no data rows")
+        cursor.execute(_sql(PAYMENT_MERGE if kind == "payments" else LINE_MERGE), params)
+        applied = cursor.rowcount
+        latest = None
+        if kind == "payments":
+            cursor.execute("SELECT max(pay_date) FROM payments WHERE year = %s", (year,))
+            latest = cursor.fetchone()[0]
+        event_type = "payments_imported" if kind == "payments" else "budget_lines_imported"
+        _emit(cursor, event_type, import_id, {
+            "import_id": str(import_id), "kind": kind, "year": year, "rows_total": staged, "rows_applied": applied,
+            "rows_skipped": staged - applied, "latest_pay_date": latest.isoformat() if latest else None})
+        cursor.execute("UPDATE imports SET status = 'committed', rows_total = %s, rows_done = %s, rows_applied = %s, "
+                       "rows_skipped = %s, finished_at = now(), message = NULL WHERE id = %s",
+                       (staged, staged, applied, staged - applied, import_id))
+        conn.commit()
+        return {"status": "committed", "rows_applied": applied, "latest": latest, "year": year, "kind": kind}
+    except Rejected as rejected:
+        conn.rollback()
+        _reject(cursor, import_id, rejected)
+        conn.commit()
+        return {"status": "rejected", "errors": len(rejected.errors)}
+    except HeaderProblem as problem:
+        conn.rollback()
+        _reject(cursor, import_id, Rejected([(1, column, message) for column, message in problem.problems],
+                                            "bad header"))
+        conn.commit()
+        return {"status": "rejected"}
+    finally:
+        try:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+            conn.commit()
+        except psycopg.Error:
+            pass
+
+
+def _rejected(errors, count):
+    rejected = Rejected(errors, f"{count} error(s)")
+    rejected.count = count
+    return rejected
+
+
+def _header(kind, header, labels):
+    fields = map_header(kind, header)
+    for field, cell in zip(fields, header):
+        labels[field] = (cell or "").strip().lstrip("\ufeff").strip()
+    return fields
+
+
+def _reject(cursor, import_id, rejected):
+    count = getattr(rejected, "count", len(rejected.errors))
+    cursor.execute("DELETE FROM import_errors WHERE import_id = %s", (import_id,))
+    with cursor.copy("COPY import_errors (import_id, seq, row_no, column_name, message) FROM STDIN") as copy:
+        for seq, (row, column, message) in enumerate(rejected.errors, start=1):
+            copy.write_row((import_id, seq, row, column, message))
+    cursor.execute("UPDATE imports SET status = 'rejected', error_count = %s, message = %s, finished_at = now(), "
+                   "rows_applied = 0 WHERE id = %s", (count, str(rejected), import_id))
+
+
+def _emit(cursor, event_type, aggregate_id, data):
+    """The outbox row (kernel envelope) of an event, in the import's transaction."""
+    from psycopg.types.json import Jsonb
+
+    from kernel.envelope import new_envelope
+
+    envelope = new_envelope(event_type, data, "budget", aggregate_id=str(aggregate_id))
+    cursor.execute("INSERT INTO outbox (event_id, aggregate_id, event_type, exchange, routing_key, payload) "
+                   "VALUES (%s, %s, %s, 'budget.events', %s, %s)",
+                   (envelope["event_id"], envelope["aggregate_id"], event_type, event_type, Jsonb(envelope)))
+
+
+def main(argv=None):
+    """``python -m services.budget.importer <import id>``: import, then run the rules."""
+    argv = sys.argv[1:] if argv is None else argv
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s budget.importer %(message)s")
+    from kernel.config import load_config, service_dsn
+
+    config = load_config()
+    dsn = service_dsn(config, "budget")
+    import_dir = import_directory(config)
+    import_id = uuid.UUID(argv[0])
+    result = run_import(dsn, import_id, import_dir)
+    log.info("import %s: %s", import_id, result)
+    if result and result["status"] == "committed" and result.get("latest"):
+        evaluate_after_import(config, dsn, result["year"], result["latest"])
+    return 0
+
+
+def import_directory(config):
+    path = config.get("BUDGET_IMPORT_DIR") or os.path.join(os.path.dirname(__file__), "..", "..", "var",
+                                                           "budget-imports")
+    os.makedirs(path, exist_ok=True)
+    return os.path.abspath(path)
+
+
+def evaluate_after_import(config, dsn, year, latest):
+    from kernel.db import PostgresUnitOfWork, make_pool
+    from services.budget import handlers
+    from services.budget.domain import BudgetSettings
+    from services.budget.repository import REPOSITORIES
+
+    pool = make_pool(dsn, 1, "budget-importer")
+    pool.open(wait=True, timeout=10)
+    try:
+        handlers.evaluate({"year": year, "as_of": latest}, {"username": "import", "role": "staff"},
+                          PostgresUnitOfWork(pool, "budget", REPOSITORIES), BudgetSettings.from_config(config))
+    finally:
+        pool.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
