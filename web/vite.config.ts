@@ -13,10 +13,10 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
-    // dist/.vite/manifest.json: which chunks each entry and route loads (bench/keypad.py sizes the keypad's)
+    // dist/.vite/manifest.json: which chunks each entry and route loads (bench/keypad.py and
+    // bench/console_size.py size what a page loads first)
     manifest: true,
     chunkSizeWarningLimit: 1200,
-    manifest: true,   // dist/.vite/manifest.json: bench/console_size.py reads what each page loads first
     rolldownOptions: {
       input: {
         console: fileURLToPath(new URL("./console.html", import.meta.url)),

@@ -123,6 +123,7 @@ export const DEPARTMENT_EVENT: Record<string, string> = {
   suggestion_closed: "办结", suggestion_withdrawn: "撤回", suggestion_due_soon: "期限临近",
   suggestion_overdue: "已逾期",
 };
+
 // -- console (issue 10): meetings and voting ------------------------------------------------
 export const MEETING_KIND: Record<string, string> = {
   standing_committee: "常委会会议",
@@ -144,6 +145,7 @@ export const VOTING_MODE: Record<string, string> = {
 };
 export const ITEM_STATUS: Record<string, string> = { pending: "待表决", open: "表决中", closed: "表决已结束" };
 export const MEETING_ROLE: Record<string, string> = { member: "组成人员", observer: "列席" };
+
 // -- duty records, stations and voters (issue 13) -------------------------------------------
 export const DUTY_PARTS: Record<string, string> = {
   basic: "基本信息",
@@ -180,6 +182,8 @@ export const OPINION_VOTER_STATUS: Record<string, string> = {
   answered: "已答复",
   declined: "不予受理",
   closed: "已办结",
+};
+
 // -- the portal and information work (issue 12) ---------------------------------------------------
 export const ARTICLE_STATUS: Record<string, string> = {
   draft: "草稿",
@@ -199,6 +203,8 @@ export const PIECE_KIND: Record<string, string> = { news: "信息", research: "�
 
 export const ADOPTION_LEVEL: Record<string, string> = {
   county: "县级", city: "市级", province: "省级", national: "国家级",
+};
+
 // -- console (issue 11): online budget supervision ----------------------------------------------
 export const BUDGET_RULE: Record<string, string> = {
   pace_lag: "执行进度滞后",
