@@ -105,7 +105,7 @@ def test_staff_run_a_meeting_from_creation_to_the_audited_result(page, gateway, 
     expect(page.get_by_role("heading", name="尚未表决（1）")).to_be_visible()    # pushed, not polled
     expect(waiting).not_to_contain_text(names[a])
     expect(page.locator("body")).not_to_contain_text("赞成")          # never anyone's choice
-    client.post(f"/api/v1/meetings/{meeting_id}/checkin", as_user=c)  # a late member signs in on the keypad
+    assert client.post(f"/api/v1/meetings/{meeting_id}/checkin", as_user=c).status_code == 200   # late, on a keypad
     expect(waiting).to_contain_text(names[c])
     expect(page.get_by_label("出席情况").locator("div", has_text="实到").locator("dd")).to_have_text("3")
     screenshot(page, "console-meeting-chair.png")
@@ -162,8 +162,10 @@ def test_staff_add_a_member_count_a_paper_ballot_and_an_appointment_list_voted_p
     people.get_by_label("查找代表，添加为组成人员").fill(late)              # a member added after creation
     page.get_by_role("option", name=f"{late}（{c}）").click()
     expect(page.get_by_role("status").filter(has_text="法定人数")).to_contain_text("应到 3 人，实到 2 人")
-    page.get_by_role("button", name=f"为{late}签到").click()
-    expect(page.get_by_role("status").filter(has_text="法定人数")).to_contain_text("应到 3 人，实到 3 人")
+    expect(page.get_by_role("button", name=f"为{late}签到")).to_be_visible()
+    assert client.post(f"/api/v1/meetings/{meeting_id}/checkin", as_user=c).status_code == 200   # on the keypad
+    expect(page.get_by_role("status").filter(has_text="法定人数")).to_contain_text("应到 3 人，实到 3 人")  # pushed
+    expect(page.get_by_role("button", name=f"为{late}签退")).to_be_visible()
     people.get_by_label("添加列席人员").fill(c)                          # …who cannot also be an observer
     people.get_by_role("button", name="添加列席").click()
     expect(page.get_by_role("alert").filter(has_text="已是本次会议")).to_contain_text(
