@@ -14,13 +14,18 @@ from playwright.sync_api import expect
 from services.deputy.demo import STANDING_COMMITTEE_CODES
 from tests.browser.console import menu, sign_in
 from tests.browser.mobile_deputies import screenshot
+from tests.support.platform import eventually
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MEMBERS = list(STANDING_COMMITTEE_CODES[22:25])     # three committee members: quorum is two
 
 
 def names_of(client, codes):
-    return {code: client.get(f"/api/v1/deputies/{code}", as_user="staff").json()["name"] for code in codes}
+    """The members' names from the roster (waits for the deputy service after the platform starts)."""
+    def name(code):
+        answer = client.get(f"/api/v1/deputies/{code}", as_user="staff")
+        return answer.json()["name"] if answer.status_code == 200 else None
+    return {code: eventually(lambda: name(code), timeout=30, what=f"deputy {code}") for code in codes}
 
 
 def agenda_item(page, position, title):
@@ -46,6 +51,7 @@ def vote(client, meeting_id, item_id, code, choice):
 
 def test_staff_run_a_meeting_from_creation_to_the_audited_result(page, gateway, client):
     names = names_of(client, MEMBERS)
+    eventually(lambda: client.get("/api/v1/meetings").status_code == 200, timeout=30, what="the voting service")
     a, b, c = MEMBERS
     title = f"县人大常委会第二十三次会议（{uuid.uuid4().hex[:6]}）"
     motion = "关于批准2026年县级预算调整方案的决议"
@@ -144,14 +150,16 @@ def test_staff_add_a_member_count_a_paper_ballot_and_an_appointment_list_voted_p
     codes = list(STANDING_COMMITTEE_CODES[19:22])
     a, b, c = codes
     title = f"县人大常委会第二十四次会议（{uuid.uuid4().hex[:6]}）"
-    meeting = client.post("/api/v1/meetings", as_user="staff", json={
-        "title": title, "kind": "standing_committee", "starts_at": "2026-12-20T09:00:00+08:00", "members": [a, b]})
-    assert meeting.status_code == 201, meeting.text
-    meeting_id = meeting.json()["id"]
+    late = names_of(client, [c])[c]
+
+    def create_meeting():
+        answer = client.post("/api/v1/meetings", as_user="staff", json={
+            "title": title, "kind": "standing_committee", "starts_at": "2026-12-20T09:00:00+08:00", "members": [a, b]})
+        return answer.json()["id"] if answer.status_code == 201 else None
+    meeting_id = eventually(create_meeting, timeout=30, what="the voting service answers")
     for code in (a, b):
         assert client.post(f"/api/v1/meetings/{meeting_id}/checkin", as_user="staff",
                            json={"deputy_id": code}).status_code == 200
-    late = names_of(client, [c])[c]
     removal = "关于撤销王某某县交通运输局局长职务的决定"
     appointment = "县人民政府组成人员任命名单"
 
