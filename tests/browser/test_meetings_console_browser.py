@@ -14,13 +14,18 @@ from playwright.sync_api import expect
 from services.deputy.demo import STANDING_COMMITTEE_CODES
 from tests.browser.console import menu, sign_in
 from tests.browser.mobile_deputies import screenshot
+from tests.support.platform import eventually
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MEMBERS = list(STANDING_COMMITTEE_CODES[22:25])     # three committee members: quorum is two
 
 
 def names_of(client, codes):
-    return {code: client.get(f"/api/v1/deputies/{code}", as_user="staff").json()["name"] for code in codes}
+    """The members' names from the roster (waits for the deputy service after the platform starts)."""
+    def name(code):
+        answer = client.get(f"/api/v1/deputies/{code}", as_user="staff")
+        return answer.json()["name"] if answer.status_code == 200 else None
+    return {code: eventually(lambda: name(code), timeout=30, what=f"deputy {code}") for code in codes}
 
 
 def agenda_item(page, position, title):
@@ -46,6 +51,7 @@ def vote(client, meeting_id, item_id, code, choice):
 
 def test_staff_run_a_meeting_from_creation_to_the_audited_result(page, gateway, client):
     names = names_of(client, MEMBERS)
+    eventually(lambda: client.get("/api/v1/meetings").status_code == 200, timeout=30, what="the voting service")
     a, b, c = MEMBERS
     title = f"县人大常委会第二十三次会议（{uuid.uuid4().hex[:6]}）"
     motion = "关于批准2026年县级预算调整方案的决议"
@@ -105,7 +111,7 @@ def test_staff_run_a_meeting_from_creation_to_the_audited_result(page, gateway, 
     expect(page.get_by_role("heading", name="尚未表决（1）")).to_be_visible()    # pushed, not polled
     expect(waiting).not_to_contain_text(names[a])
     expect(page.locator("body")).not_to_contain_text("赞成")          # never anyone's choice
-    client.post(f"/api/v1/meetings/{meeting_id}/checkin", as_user=c)  # a late member signs in on the keypad
+    assert client.post(f"/api/v1/meetings/{meeting_id}/checkin", as_user=c).status_code == 200   # late, on a keypad
     expect(waiting).to_contain_text(names[c])
     expect(page.get_by_label("出席情况").locator("div", has_text="实到").locator("dd")).to_have_text("3")
     screenshot(page, "console-meeting-chair.png")
@@ -144,14 +150,16 @@ def test_staff_add_a_member_count_a_paper_ballot_and_an_appointment_list_voted_p
     codes = list(STANDING_COMMITTEE_CODES[19:22])
     a, b, c = codes
     title = f"县人大常委会第二十四次会议（{uuid.uuid4().hex[:6]}）"
-    meeting = client.post("/api/v1/meetings", as_user="staff", json={
-        "title": title, "kind": "standing_committee", "starts_at": "2026-12-20T09:00:00+08:00", "members": [a, b]})
-    assert meeting.status_code == 201, meeting.text
-    meeting_id = meeting.json()["id"]
+    late = names_of(client, [c])[c]
+
+    def create_meeting():
+        answer = client.post("/api/v1/meetings", as_user="staff", json={
+            "title": title, "kind": "standing_committee", "starts_at": "2026-12-20T09:00:00+08:00", "members": [a, b]})
+        return answer.json()["id"] if answer.status_code == 201 else None
+    meeting_id = eventually(create_meeting, timeout=30, what="the voting service answers")
     for code in (a, b):
         assert client.post(f"/api/v1/meetings/{meeting_id}/checkin", as_user="staff",
                            json={"deputy_id": code}).status_code == 200
-    late = names_of(client, [c])[c]
     removal = "关于撤销王某某县交通运输局局长职务的决定"
     appointment = "县人民政府组成人员任命名单"
 
@@ -162,8 +170,10 @@ def test_staff_add_a_member_count_a_paper_ballot_and_an_appointment_list_voted_p
     people.get_by_label("查找代表，添加为组成人员").fill(late)              # a member added after creation
     page.get_by_role("option", name=f"{late}（{c}）").click()
     expect(page.get_by_role("status").filter(has_text="法定人数")).to_contain_text("应到 3 人，实到 2 人")
-    page.get_by_role("button", name=f"为{late}签到").click()
-    expect(page.get_by_role("status").filter(has_text="法定人数")).to_contain_text("应到 3 人，实到 3 人")
+    expect(page.get_by_role("button", name=f"为{late}签到")).to_be_visible()
+    assert client.post(f"/api/v1/meetings/{meeting_id}/checkin", as_user=c).status_code == 200   # on the keypad
+    expect(page.get_by_role("status").filter(has_text="法定人数")).to_contain_text("应到 3 人，实到 3 人")  # pushed
+    expect(page.get_by_role("button", name=f"为{late}签退")).to_be_visible()
     people.get_by_label("添加列席人员").fill(c)                          # …who cannot also be an observer
     people.get_by_role("button", name="添加列席").click()
     expect(page.get_by_role("alert").filter(has_text="已是本次会议")).to_contain_text(

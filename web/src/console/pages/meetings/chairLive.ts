@@ -107,3 +107,14 @@ export function useChairLive(meetingId: string) {
   onBeforeUnmount(() => source.close());
   return state;
 }
+
+/** Calls ``onEvent`` for each event of these types on the meeting's stream (for pages that re-read
+ * the meeting when someone signs in on a keypad or an item opens or closes elsewhere). */
+export function useMeetingEvents(meetingId: string, types: readonly string[], onEvent: (type: string) => void) {
+  const source = new EventSource(`/api/v1/meetings/${encodeURIComponent(meetingId)}/live`, { withCredentials: true });
+  for (const type of types) {
+    source.addEventListener(type, () => onEvent(type));
+  }
+  onBeforeUnmount(() => source.close());
+  return source;
+}
