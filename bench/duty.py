@@ -236,8 +236,14 @@ def main(argv=None):
     bench_run.DATABASE, bench_run.VHOST = os.environ["BENCH_DATABASE"], os.environ["BENCH_VHOST"]
     env = bench_run.bench_env()
     env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + bench_run.DATABASE
-    env["SERVICE_DATABASE_URL"] = env["SERVICE_DATABASE_URL"].rsplit("/", 1)[0] + "/" + bench_run.DATABASE
     env["AMQP_URI"] = env["AMQP_URI"].rsplit("/", 1)[0] + "/" + bench_run.VHOST
+    # Roles and RabbitMQ users of its own, and secrets of its own (unless given): PostgreSQL roles
+    # and RabbitMQ users are global to their servers, so this never changes a running platform's.
+    env["SERVICE_DATABASE_URL"] = (f"postgresql://{bench_run.DATABASE}__{{service}}:{{password}}@{bench_run.PG}/"
+                                   f"{bench_run.DATABASE}")
+    env["DEPARTMENT_AMQP_USER_PREFIX"] = f"{bench_run.VHOST}--dept-"
+    for name in ("JWT_SECRET", "SERVICE_DB_PASSWORD", "WEBHOOK_SIGNING_SECRET", "DEPARTMENT_AMQP_SECRET"):
+        env.setdefault(name, f"bench-duty-only-{name.lower()}-never-used-by-a-platform")
     log_dir = tempfile.mkdtemp(prefix="renda-bench-duty-")
     bench_run.step(f"preparing {bench_run.DATABASE} / {bench_run.VHOST}; logs in {log_dir}")
     bench_run.prepare(env)

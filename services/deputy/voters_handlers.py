@@ -75,12 +75,26 @@ def schedule_reception(station_code, command, actor, uow, today=None):
         if command.get("held"):
             _held(uow, row, station)
         else:
-            uow.emit(events.RECEPTION_SCHEDULED, {
+            envelope = uow.emit(events.RECEPTION_SCHEDULED, {
                 "id": row["id"], "station_code": station_code, "station_name": station.name,
                 "date": _iso(row["held_on"]), "starts_at": row["starts_at"], "ends_at": row["ends_at"],
                 "deputies": deputies}, aggregate_id=row["id"])
+            _notify_rota(uow, envelope, station, row)
         uow.commit()
     return _reception_view(row, station)
+
+
+def _notify_rota(uow, envelope, station, row):
+    """Each deputy on the rota finds the reception day in their inbox (same transaction)."""
+    from services.deputy.notifications import Notification
+    day = _iso(row["held_on"])
+    rows = [Notification(deputy_code=code, event_id=envelope["event_id"], event_type=envelope["type"],
+                         suggestion_id=None, suggestion_number=None, subject="接待选民安排",
+                         body=f"您被安排于 {day} {row['starts_at']}—{row['ends_at']} 在{station.name}接待选民。",
+                         occurred_at=envelope["occurred_at"])
+            for code in row["deputies"]]
+    if rows:
+        uow.notifications.add_many(rows)
 
 
 def mark_reception_held(reception_id, command, actor, uow, today=None):

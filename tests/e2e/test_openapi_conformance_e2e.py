@@ -117,12 +117,18 @@ def real_ids(base_url, tokens):
         by_article_status.setdefault(article["status"], []).append(article)
     some_articles = [a for group in by_article_status.values() for a in group[:2]]
     submissions = [s["id"] for s in get("/api/v1/submissions?limit=3")["items"]]
+    station = get("/api/v1/stations")[0]["code"]
+    opinion = requests.post(base_url + "/api/v1/opinions", json={"station": station, "content": "建议增设路灯，方便夜间出行。"},
+                            timeout=15)
+    assert opinion.status_code == 201, opinion.text
     return {
         "suggestion_id": [i for ids in by_status.values() for i in ids[:4]] + [NO_SUCH_ID],
         "meeting_id": [str(m) for m in meetings] + ["999999"],
         "items": [(str(m), str(i)) for m, i in items] + [(str(meetings[0]), "999999")],
         "deputy_id": ["D0001", USERS["deputy"], "D9999"],
-        "code": [d["code"] for d in get("/api/v1/departments")["items"]] + ["nope"],
+        "code": [d["code"] for d in get("/api/v1/departments")["items"]] + [station, "nope"],
+        "tracking_code": [opinion.json()["tracking_code"], "YJNOSUCHCODE"],
+        "reception_id": ["999999"],
         "rule_id": [str(r["id"]) for r in get("/api/v1/routing-rules")["items"][:3]] + ["999999"],
         "notification_id": [str(n) for n in notifications] + ["999999"],
         "webhook_id": [NO_SUCH_ID],

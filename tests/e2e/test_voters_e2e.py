@@ -54,6 +54,8 @@ def test_reception_days_are_announced_ahead_and_count_when_sat(ready):
     assert announced["status"] == "scheduled" and announced["deputies"] == [DEPUTY, OTHER]
     listed = client.get(f"/api/v1/stations/{station}/receptions").json()["items"]
     assert announced["id"] in [r["id"] for r in listed]
+    inbox = client.get("/api/v1/me/notifications?limit=50", as_user=OTHER).json()["items"]
+    assert any(n["type"] == "reception_scheduled" and ahead in n["body"] for n in inbox), inbox[:3]
     assert_json_error(client.post(f"/api/v1/receptions/{announced['id']}/held", as_user="staff", json={}), 409)
 
     before = client.get(f"/api/v1/deputies/{DEPUTY}/duty-record?year={YEAR}", as_user=DEPUTY).json()
