@@ -45,7 +45,8 @@ def test_a_deputy_sees_the_public_profile_and_private_contact_and_changes_the_pa
     phone.get_by_label("新密码", exact=True).fill(NEW_PASSWORD)
     phone.get_by_label("确认新密码").fill(NEW_PASSWORD)
     phone.get_by_role("button", name="保存新密码").click()
-    expect(phone.get_by_text("新密码已保存")).to_be_visible()
+    # the server checks the current password and hashes the new one (bcrypt: slow by design)
+    expect(phone.get_by_text("新密码已保存")).to_be_visible(timeout=20_000)
     expect(phone.locator("[aria-label=公开资料]")).to_be_visible()          # back on my profile
     old = requests.post(f"{gateway}/api/v1/auth/token", timeout=10,
                         json={"username": deputy["id"], "password": OWN_PASSWORD})
@@ -63,6 +64,6 @@ def test_a_wrong_current_password_is_said_next_to_the_field(phone, gateway, clie
     phone.get_by_label("确认新密码").fill(NEW_PASSWORD)
     phone.get_by_role("button", name="保存新密码").click()
     field = phone.locator(".van-field", has=phone.get_by_label("当前密码"))
-    expect(field.locator(".van-field__error-message")).to_be_visible()
+    expect(field.locator(".van-field__error-message")).to_be_visible(timeout=20_000)
     expect(phone.get_by_role("heading", name="公开资料")).to_have_count(0)   # still on the password page
     assert bearer(client, deputy["id"], OWN_PASSWORD)                     # unchanged
