@@ -10,30 +10,10 @@ would send at most; the figure is bytes on the wire, not parse time). Reported: 
 first load (JS and CSS), then per route chunk what it adds on top of that (its own file and the
 static imports not already loaded). ``make bench`` adds it to its report (bench/run.py).
 """
-import gzip
-import json
-import pathlib
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-DIST = ROOT / "web" / "dist"
-MANIFEST = DIST / ".vite" / "manifest.json"
+from bench.web_build import DIST, gzip_size, read_manifest, static_keys
 ENTRY = "console.html"
-
-
-def gzip_size(path):
-    return len(gzip.compress(path.read_bytes(), compresslevel=9))
-
-
-def static_closure(manifest, key, seen=None):
-    """The chunk ``key`` and everything it imports statically (manifest keys)."""
-    seen = set() if seen is None else seen
-    if key in seen or key not in manifest:
-        return seen
-    seen.add(key)
-    for imported in manifest[key].get("imports", []):
-        static_closure(manifest, imported, seen)
-    return seen
 
 
 def files_of(manifest, keys, field="file"):
@@ -48,11 +28,11 @@ def files_of(manifest, keys, field="file"):
 
 
 def measure(dist=DIST):
-    manifest_path = dist / ".vite" / "manifest.json"
-    if not manifest_path.is_file():
-        return {"error": f"no {manifest_path}: run `cd web && npm run build` first"}
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    first = static_closure(manifest, ENTRY)
+    try:
+        manifest = read_manifest(dist)
+    except RuntimeError as exc:
+        return {"error": str(exc)}
+    first = set(static_keys(manifest, [ENTRY]))
     js = files_of(manifest, first)
     css = files_of(manifest, first, "css")
     figure = {
@@ -64,7 +44,7 @@ def measure(dist=DIST):
         "routes": {},
     }
     for route in manifest[ENTRY].get("dynamicImports", []):
-        added = static_closure(manifest, route) - first
+        added = set(static_keys(manifest, [route])) - first
         figure["routes"][route] = sum(gzip_size(dist / f) for f in files_of(manifest, added))
     return figure
 

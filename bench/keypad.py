@@ -26,10 +26,8 @@ tokens, wrk driver and SSE reader are bench/plenary.py's (tokens minted with JWT
 keypad signs in once, long before the vote; bcrypt is not what is measured here).
 """
 import argparse
-import gzip
 import json
 import os
-import pathlib
 import random
 import socket
 import sys
@@ -39,9 +37,8 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from bench import plenary
+from bench.web_build import DIST, gzip_size, read_manifest, route_chunks
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-DIST = ROOT / "web" / "dist"
 ENTRY = "mobile.html"
 KEYPAD_PAGE = "src/mobile/pages/Meeting.vue"
 TARGET_JS_GZIP_BYTES = 150_000
@@ -49,34 +46,9 @@ STREAM_WAIT_SECONDS = 60
 
 
 # -- (k1) what the keypad route loads ------------------------------------------------------------
-def route_chunks(manifest, keys):
-    """The manifest entries of ``keys`` and everything they import statically (not dynamic
-    imports: those load only when their route is visited), each once, in load order."""
-    seen, order = set(), []
-
-    def visit(key):
-        if key in seen or key not in manifest:
-            return
-        seen.add(key)
-        for imported in manifest[key].get("imports", []):
-            visit(imported)
-        order.append(key)
-
-    for key in keys:
-        visit(key)
-    return [manifest[key] for key in order]
-
-
-def gzip_size(path):
-    return len(gzip.compress(path.read_bytes(), compresslevel=9))
-
-
 def js_size(dist=DIST, entry=ENTRY, page=KEYPAD_PAGE):
     """(k1): {js_files, js_bytes, js_gzip_bytes, css_gzip_bytes, target, met}."""
-    manifest_path = dist / ".vite" / "manifest.json"
-    if not manifest_path.is_file():
-        raise RuntimeError(f"{manifest_path} is missing: build the web clients first (cd web && npm run build)")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = read_manifest(dist)
     if page not in manifest:
         raise RuntimeError(f"{page} is not in the build manifest")
     chunks = route_chunks(manifest, [entry, page])
