@@ -16,7 +16,8 @@ def sign_in(page, gateway, username, password="demo"):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name=f"欢迎，{username}")).to_be_visible()
+    # signing in hashes the password (bcrypt): slow on a loaded machine, so a longer wait
+    expect(page.get_by_role("heading", name=f"欢迎，{username}")).to_be_visible(timeout=20_000)
 
 
 def menu(page, title):

@@ -33,7 +33,7 @@ def test_a_clerk_adds_a_webhook_replays_a_dead_delivery_and_deletes_it(page, gat
         add.get_by_label("说明").fill("农业农村局办公系统")
         add.get_by_role("button", name="添加").click()
         shown = page.get_by_role("dialog", name="推送地址已添加")
-        secret = shown.get_by_label("签名密钥").inner_text().strip()
+        secret = shown.get_by_label("签名密钥", exact=True).inner_text().strip()
         assert len(secret) >= 32
         expect(shown.get_by_role("button", name="复制签名密钥")).to_be_visible()
         shown.get_by_role("button", name="我已保存，关闭").click()
@@ -73,8 +73,8 @@ def test_staff_show_a_departments_amqp_access_to_hand_over(page, gateway, client
     page.get_by_role("button", name="显示接入信息").click()
     access = page.get_by_role("group", name="AMQP 接入信息").or_(page.get_by_label("AMQP 接入信息"))
     expect(access).to_contain_text(f"department.{DEPARTMENT}")
-    expect(access.get_by_label("订阅命令")).to_contain_text(
+    expect(access.get_by_label("订阅命令", exact=True)).to_contain_text(
         f"python -m services.suggestion.subscriber --department {DEPARTMENT}")
-    uri = access.get_by_label("连接地址").inner_text()
+    uri = access.get_by_label("连接地址", exact=True).inner_text()
     assert re.match(rf"^amqp://[^:]+dept-{DEPARTMENT}:[0-9a-f]{{32}}@", uri), uri
     expect(access.get_by_role("button", name="复制订阅命令")).to_be_visible()
