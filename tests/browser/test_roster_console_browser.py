@@ -55,12 +55,6 @@ def test_staff_find_edit_and_give_a_deputy_a_sign_in(page, gateway, client):
     expect(page.get_by_text(password)).to_have_count(0)                # shown once
 
 
-def flat(stations):
-    for station in stations:
-        yield station
-        yield from flat(station.get("children") or [])
-
-
 def test_staff_register_a_deputy_and_record_them_as_left_office(page, gateway, client):
     name = "新登" + uuid.uuid4().hex[:4]
     phone = "137" + str(uuid.uuid4().int % 10**8).zfill(8)
@@ -75,9 +69,6 @@ def test_staff_register_a_deputy_and_record_them_as_left_office(page, gateway, c
     dialog.get_by_label("出生年份").fill("1986")
     dialog.get_by_role("combobox", name="乡镇").click(force=True)
     page.get_by_role("option", name="城关镇", exact=True).filter(visible=True).click()
-    station = next(st for st in flat(client.get("/api/v1/stations").json()) if st.get("town") == "城关镇")
-    dialog.get_by_role("combobox", name="联络站").click(force=True)
-    page.get_by_role("option", name=station["name"], exact=True).filter(visible=True).click()
     dialog.get_by_label("职业").fill("乡村医生")
     dialog.get_by_label("电话").fill(phone)
     dialog.get_by_role("button", name="登记").click()
