@@ -28,8 +28,8 @@ class StatsQuerySchema(Schema):
     term = fields.Integer(load_default=None, validate=validate.Range(min=1, max=99),
                           metadata={"description": "届, e.g. 19"})
     session = SessionField(load_default=None, metadata={"description": "次会议 number, or 'between'"})
-    format = fields.String(load_default=None, validate=validate.OneOf(("json", "csv")),
-                           metadata={"description": "json (default) or csv; or send Accept: text/csv"})
+    format = fields.String(load_default=None, validate=validate.OneOf(("json", "csv", "xlsx")),
+                           metadata={"description": "json (default), csv or xlsx; or send Accept: text/csv"})
 
 
 class StatsRowSchema(Schema):

@@ -43,7 +43,8 @@ def test_staff_add_change_switch_off_and_delete_a_routing_rule(page, gateway, cl
     expect(row).to_contain_text("2.5")
     expect(row).to_contain_text("协办")
 
-    row.get_by_role("switch").click()
+    row.locator(".el-switch").click()             # the switch (its input is visually hidden)
+    expect(row.get_by_role("switch")).not_to_be_checked()
     expect(page.get_by_text("规则已停用")).to_be_visible()
     assert proposal_for(client, s["id"], "emergency") is None             # a switched-off rule proposes nothing
 

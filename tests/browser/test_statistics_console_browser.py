@@ -1,7 +1,9 @@
 """Congress staff read the handling statistics: charts (ECharts) and a table of 办复率, 办结率,
-满意率 and the A/B/C shares by department or category, and export the same figures as CSV."""
+满意率 and the A/B/C shares by department or category, and export the same figures as CSV and as an Excel workbook."""
+import io
 import re
 
+import openpyxl
 from playwright.sync_api import expect
 
 from tests.browser.console import menu, sign_in
@@ -34,3 +36,10 @@ def test_staff_read_the_statistics_by_department_and_category_and_export_csv(pag
     answer = page.request.get(gateway + export.get_attribute("href"))
     assert answer.ok and answer.headers["content-type"].startswith("text/csv")
     assert first["label"] in answer.text()
+
+    workbook = page.get_by_role("link", name="导出 Excel")
+    expect(workbook).to_have_attribute("href", re.compile(r"group_by=category&format=xlsx"))
+    answer = page.request.get(gateway + workbook.get_attribute("href"))
+    assert answer.ok and answer.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(answer.body())).active
+    assert first["label"] in [row[1] for row in sheet.iter_rows(values_only=True)]

@@ -166,7 +166,7 @@ def _concrete_paths(template, ids):
 QUERIES = {
     "/api/v1/suggestions": [{"limit": "500"}],
     "/api/v1/suggestions/stats": [{}, {"format": "csv"}, {"group_by": "category"}, {"group_by": "term"},
-                                  {"group_by": "session", "format": "csv"}],
+                                  {"group_by": "session", "format": "csv"}, {"format": "xlsx"}],
     "/api/v1/departments/{code}/inbox": [{"limit": "500"}, {"active": "false", "limit": "500"}, {"overdue": "true"}],
     "/api/v1/deputies": [{"limit": "500"}],
     "/api/v1/me/notifications": [{"limit": "200"}],
@@ -192,7 +192,8 @@ def test_document_covers_every_route_and_status(base_url):
             if operation.get("operationId"):  # the @api routes (not /health, /metrics)
                 assert {"400", "401", "503", "504"} <= set(operation["responses"]), operation["operationId"]
     stats = doc["paths"]["/api/v1/suggestions/stats"]["get"]["responses"]["200"]["content"]
-    assert set(stats) == {"application/json", "text/csv"}
+    assert set(stats) == {"application/json", "text/csv",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     live = doc["paths"]["/api/v1/meetings/{meeting_id}/live"]["get"]["responses"]["200"]["content"]
     assert set(live) == {"text/event-stream"}
     assert {"409", "413", "415", "422"} <= set(doc["paths"]["/api/v1/suggestions"]["post"]["responses"])

@@ -70,3 +70,25 @@ def test_csv_has_a_bom_a_header_and_a_totals_row_and_quotes_formulas():
     assert edu["办复率(reply_rate)"] == "0.6667" and edu["平均答复天数(avg_days_to_reply)"] == "4.5"
     assert edu["满意率(satisfaction_rate)"] == ""  # nothing evaluated: no rate, not 0
     assert records[2][1] == "'=HYPERLINK(\"evil\")"
+
+
+def test_xlsx_has_the_csv_columns_numbers_as_numbers_and_formulas_as_text():
+    import openpyxl
+
+    from gateway.statistics import xlsx_response
+    groups = [dict(counts(assigned=3, replied=2, reply_days_sum=9), group="edu", label="教育局"),
+              dict(counts(), group="x", label="=HYPERLINK(\"evil\")")]
+    response = xlsx_response(sd.report("category", groups, {"term": 19}))
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="suggestion-stats-category-term19.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.title == "按类别" and rows[0][:3] == ("分组", "名称", "建议数") and len(rows) == 4
+    header = list(rows[0])
+    edu = dict(zip(header, rows[1]))
+    assert edu["交办数"] == 3 and abs(edu["办复率"] - 0.6667) < 1e-9 and edu["平均答复天数"] == 4.5
+    assert edu["满意率"] is None                                           # nothing evaluated: empty, not 0
+    assert sheet.cell(row=2, column=header.index("办复率") + 1).number_format == "0.00%"
+    evil = sheet.cell(row=3, column=2)
+    assert evil.value == "=HYPERLINK(\"evil\")" and evil.data_type == "s"   # text, never run as a formula
+    assert rows[-1][:2] == ("total", "合计") and sheet.cell(row=4, column=1).font.b

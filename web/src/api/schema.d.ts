@@ -1762,7 +1762,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Handling statistics by department, category, term or session: 办复率 reply_rate, 办结率 close_rate, 满意率 satisfaction_rate, A/B/C shares, average days to reply, overdue; with totals. JSON, or CSV (format=csv or Accept: text/csv; UTF-8 with BOM). Public. */
+        /** Handling statistics by department, category, term or session: 办复率 reply_rate, 办结率 close_rate, 满意率 satisfaction_rate, A/B/C shares, average days to reply, overdue; with totals. JSON, CSV (format=csv or Accept: text/csv; UTF-8 with BOM) or Excel (format=xlsx). Public. */
         get: operations["suggestion_stats"];
         put?: never;
         post?: never;
@@ -13870,8 +13870,8 @@ export interface operations {
                 term?: number | null;
                 /** @description 次会议 number, or 'between' */
                 session?: string | null;
-                /** @description json (default) or csv; or send Accept: text/csv */
-                format?: "json" | "csv" | null;
+                /** @description json (default), csv or xlsx; or send Accept: text/csv */
+                format?: "json" | "csv" | "xlsx" | null;
             };
             header?: never;
             path?: never;
@@ -13886,6 +13886,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Stats"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };

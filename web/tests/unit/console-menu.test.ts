@@ -8,7 +8,7 @@ const titles = (role: string | null) => menuFor(role).map((route) => route.meta?
 describe("the console menu", () => {
   it("shows each role its own work, in order, and no detail pages", () => {
     expect(titles("department")).toEqual(["首页", "待办建议", "事件订阅"]);
-    expect(titles("staff")).toEqual(["首页", "建议审查", "交办", "延期审批", "逾期督办", "分办规则", "办理统计", "代表名册",
+    expect(titles("staff")).toEqual(["首页", "建议审查", "代为提交建议", "交办", "延期审批", "逾期督办", "分办规则", "办理统计", "代表名册",
       "预算执行监督", "预算预警", "支付数据导入", "事件订阅", "会议表决", "履职活动登记", "稿件管理", "履职积分排名", "稿件审核",
       "栏目管理", "信息报送"]);
     expect(titles("editor")).toEqual(["首页", "稿件管理"]);
