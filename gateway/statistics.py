@@ -9,7 +9,8 @@ import io
 from werkzeug.wrappers import Response
 
 from gateway.api import api, query_args  # noqa: F401
-from gateway.statistics_xlsx import XLSX_MIMETYPE, xlsx_bytes
+from gateway.statistics_xlsx import xlsx_bytes
+from gateway.xlsx import XLSX_MIMETYPE
 from kernel.errors import ValidationFailed
 from services.suggestion.stats_domain import csv_records
 from services.suggestion.stats_schemas import StatsQuerySchema, StatsSchema
