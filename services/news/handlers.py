@@ -56,11 +56,19 @@ def _column_or_404(uow, slug):
     return column
 
 
+def _referenced_column(uow, slug, field):
+    """A column named in a body: unknown is 422 naming the field (the request itself was fine)."""
+    column = uow.columns.get(slug=slug)
+    if column is None:
+        raise Unprocessable(f"no column {slug}", {field: [f"no column {slug}"]})
+    return column
+
+
 def create_column(command, uow):
     with uow:
         parent_id = None
         if command.get("parent"):
-            parent_id = _column_or_404(uow, command["parent"])["id"]
+            parent_id = _referenced_column(uow, command["parent"], "parent")["id"]
         row = uow.columns.add(command["slug"], command["name"], parent_id, command.get("position", 0),
                               command.get("description", ""))
         if row is None:
@@ -77,7 +85,7 @@ def update_column(slug, command, uow):
             if command["parent"] is None:
                 changes["parent_id"] = None
             else:
-                parent = _column_or_404(uow, command["parent"])
+                parent = _referenced_column(uow, command["parent"], "parent")
                 if column["id"] in uow.columns.ancestors(parent["id"]):
                     raise Unprocessable("a column cannot move under itself", {"parent": [command["parent"]]})
                 changes["parent_id"] = parent["id"]
@@ -117,7 +125,7 @@ def create_article(command, actor, uow, origin=None, at=None, claim=None):
     with uow:
         if claim is not None and not uow.claim_event(*claim):
             return None
-        column = _column_or_404(uow, command["column"])
+        column = _referenced_column(uow, command["column"], "column")
         if command.get("slug") and uow.articles.slug_taken(command["slug"]):
             raise Conflict(f"slug {command['slug']} is taken", {"slug": command["slug"]})
         article_id = uow.articles.create(column["id"], actor["username"], origin=origin, slug=command.get("slug"),
@@ -139,7 +147,7 @@ def edit_article(article_id, command, actor, uow):
             raise Conflict("the article changed meanwhile", {"version": article["version"]})
         changes = {}
         if command.get("column"):
-            changes["column_id"] = _column_or_404(uow, command["column"])["id"]
+            changes["column_id"] = _referenced_column(uow, command["column"], "column")["id"]
         if command.get("slug") and command["slug"] != article["slug"]:
             if article["live_version"] is not None:
                 raise Conflict("the slug of an article on the portal is its address: it does not change",

@@ -1,7 +1,7 @@
 """Use cases of information submissions and scoring (信息报送考核)."""
 import datetime
 
-from kernel.errors import Forbidden, NotFound, ValidationFailed
+from kernel.errors import Forbidden, NotFound, Unprocessable, ValidationFailed
 from kernel.errors import Conflict
 from services.news import domain, events
 
@@ -44,7 +44,7 @@ def submit(command, actor, uow, at=None):
     with uow:
         town = uow.submissions.town(town_code)
         if town is None:
-            raise NotFound(f"no town {town_code}", {"town": town_code})
+            raise Unprocessable(f"no town {town_code}", {"town": [f"no town {town_code}"]})
         row = uow.submissions.add(town_code, command["title"].strip(), command["body"].strip(), command["kind"],
                                   actor["username"], at=at)
         uow.commit()

@@ -68,7 +68,7 @@ def test_an_editor_writes_staff_schedule_and_it_appears_when_due(browser, browse
     staff.get_by_role("row").filter(has_text=title).click()
     staff.get_by_role("button", name="审核通过").click()
     expect(staff.get_by_role("status")).to_contain_text("待签发")
-    due = datetime.datetime.now(BEIJING) + datetime.timedelta(seconds=8)
+    due = datetime.datetime.now(BEIJING) + datetime.timedelta(seconds=20)
     staff.get_by_label("定时发布时间（北京时间）").fill(due.strftime("%Y-%m-%dT%H:%M:%S"))
     staff.get_by_role("button", name="定时签发").click()
     expect(staff.get_by_role("status")).to_contain_text("定时发布")
@@ -81,7 +81,7 @@ def test_an_editor_writes_staff_schedule_and_it_appears_when_due(browser, browse
     def on_portal():
         reader.goto(f"{gateway}/portal/columns/news")
         return reader.get_by_role("link", name=title).count() == 1
-    eventually(on_portal, timeout=40, what="the scheduled article on the portal")
+    eventually(on_portal, timeout=60, what="the scheduled article on the portal")
     reader.get_by_role("link", name=title).click()
     expect(reader.get_by_role("heading", name=title, level=1)).to_be_visible()
     expect(reader.get_by_text("察看民宿发展情况")).to_be_visible()
@@ -100,7 +100,7 @@ def test_a_town_reporter_submits_a_piece_and_sees_the_ranking(page, gateway):
     expect(own).to_contain_text("四亩地镇")
     before = int(own.locator("td").nth(3).inner_text())
     page.get_by_label("标题").fill(title)
-    page.get_by_text("调研文章").click()
+    page.locator("label.el-radio").filter(has_text="调研文章").click()
     page.get_by_label("内容").fill("镇人大组织代表视察民生实事项目，提出意见建议。")
     page.get_by_role("button", name="报送").click()
     expect(page.get_by_text(f"已报送：{title}")).to_be_visible()
