@@ -2,17 +2,8 @@
 need, alerts with their timeline, imports. Money stays NUMERIC (Decimal) all the way."""
 from psycopg.types.json import Jsonb
 
+from kernel.rows import fetch_dict as _dict, fetch_dicts as _dicts
 from services.budget.domain import SANGONG_ECON
-
-
-def _dicts(cursor):
-    names = [c.name for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def _dict(cursor):
-    rows = _dicts(cursor)
-    return rows[0] if rows else None
 
 
 # Lines of a year with their budget (approved amount plus adjustments).

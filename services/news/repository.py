@@ -2,6 +2,7 @@
 submissions, adoptions, scoring schemes)."""
 from psycopg.types.json import Jsonb
 
+from kernel.rows import fetch_dict as _dict, fetch_dicts as _dicts
 from services.news import search
 from services.news.domain import default_slug
 
@@ -10,16 +11,6 @@ ARTICLE = ("id", "column_id", "slug", "status", "version", "live_version", "auth
 VERSION = ("title", "summary", "source", "cover", "body", "created_by", "created_at", "approved_by", "approved_at")
 PUBLIC = ("article_id", "column_id", "slug", "version", "title", "summary", "source", "cover", "published_at",
           "updated_at")
-
-
-def _dicts(cursor):
-    names = [c.name for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def _dict(cursor):
-    rows = _dicts(cursor)
-    return rows[0] if rows else None
 
 
 class ColumnRepository:

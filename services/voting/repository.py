@@ -2,6 +2,7 @@
 from psycopg.types.json import Jsonb
 
 from kernel import deputy_directory
+from kernel.rows import fetch_dict as _dict, fetch_dicts as _dicts
 from services.voting.domain import Item
 
 # Advisory-lock namespace of an item's ballot box: ballots hold it SHARED for their short
@@ -14,16 +15,6 @@ ITEM_COLUMNS = ("id", "meeting_id", "position", "kind", "title", "mode", "candid
                 "status", "expected", "present_at_open", "threshold", "opened_at", "closed_at", "manual_tally",
                 "result", "digest", "tally_seq", "sealed")
 ITEM_SPEC = ("id", "meeting_id", "kind", "title", "mode", "candidates", "merged", "amends", "status", "position")
-
-
-def _dicts(cursor):
-    names = [c.name for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def _dict(cursor):
-    rows = _dicts(cursor)
-    return rows[0] if rows else None
 
 
 class MeetingRepository:
