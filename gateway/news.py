@@ -76,36 +76,36 @@ class NewsRoutes:
     def get_article(self, request, principal, key):
         return self.rpc.call("news", "get_article", actor=principal.as_actor(), key=key)
 
-    def _act(self, principal, article_id, action, request):
+    def _article_action(self, principal, article_id, action, request):
         return self.rpc.call("news", "article_action", actor=principal.as_actor(), article_id=article_id,
                              action=action, payload=json_body(request))
 
     @api("POST", "/api/v1/articles/<int:article_id>/submit", roles=WRITERS, tag=TAG, body=ReasonSchema,
          response=ArticleSchema, summary="Send a draft for review (撰稿 → 责任编辑)")
     def submit_article(self, request, principal, article_id):
-        return self._act(principal, article_id, "submit", request)
+        return self._article_action(principal, article_id, "submit", request)
 
     @api("POST", "/api/v1/articles/<int:article_id>/reject", roles=STAFF, tag=TAG, body=ReasonSchema,
          response=ArticleSchema, summary="Send a submitted article back to its writer, with a reason")
     def reject_article(self, request, principal, article_id):
-        return self._act(principal, article_id, "reject", request)
+        return self._article_action(principal, article_id, "reject", request)
 
     @api("POST", "/api/v1/articles/<int:article_id>/approve", roles=STAFF, tag=TAG, body=ReasonSchema,
          response=ArticleSchema, summary="Approve a submitted article (责任编辑)")
     def approve_article(self, request, principal, article_id):
-        return self._act(principal, article_id, "approve", request)
+        return self._article_action(principal, article_id, "approve", request)
 
     @api("POST", "/api/v1/articles/<int:article_id>/publish", roles=STAFF, tag=TAG, body=PublishSchema,
          response=ArticleSchema,
          summary="Publish an approved article now, or at publish_at (签发; scheduled, exact to the timer's "
                  "half second, once even with several news processes)")
     def publish_article(self, request, principal, article_id):
-        return self._act(principal, article_id, "publish", request)
+        return self._article_action(principal, article_id, "publish", request)
 
     @api("POST", "/api/v1/articles/<int:article_id>/withdraw", roles=STAFF, tag=TAG, body=WithdrawSchema,
          response=ArticleSchema, summary="Take an article off the portal (or cancel its schedule), with a reason")
     def withdraw_article(self, request, principal, article_id):
-        return self._act(principal, article_id, "withdraw", request)
+        return self._article_action(principal, article_id, "withdraw", request)
 
     # -- towns, submissions, scores ------------------------------------------------------------------------
     @api("GET", "/api/v1/towns", tag=TAG, response=TownPageSchema,

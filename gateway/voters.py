@@ -77,35 +77,35 @@ class VoterRoutes:
     def track_opinion(self, request, principal, tracking_code):
         return self.rpc.call("deputy", "track_opinion", tracking_code=tracking_code)
 
-    def _act(self, request, principal, tracking_code, action):
+    def _opinion_action(self, request, principal, tracking_code, action):
         return self.rpc.call("deputy", "act_on_opinion", tracking_code=tracking_code, action=action,
                              payload=json_body(request), actor=principal.as_actor())
 
     @api("POST", OPINION + "/classify", roles=HANDLERS, tag="opinions", body=ClassifySchema, response=OpinionSchema,
          summary="Classify {category, deputy?: the assigned deputy} (staff, the station's deputies)")
     def classify_opinion(self, request, principal, tracking_code):
-        return self._act(request, principal, tracking_code, "classify")
+        return self._opinion_action(request, principal, tracking_code, "classify")
 
     @api("POST", OPINION + "/answer", roles=HANDLERS, tag="opinions", body=AnswerSchema, response=OpinionSchema,
          summary="Answer on the spot {answer}: the voter reads it by tracking code")
     def answer_opinion(self, request, principal, tracking_code):
-        return self._act(request, principal, tracking_code, "answer")
+        return self._opinion_action(request, principal, tracking_code, "answer")
 
     @api("POST", OPINION + "/forward", roles=HANDLERS, tag="opinions", body=ForwardSchema, response=OpinionSchema,
          summary="Forward to the town government or a county department {to: town | department, department?}")
     def forward_opinion(self, request, principal, tracking_code):
-        return self._act(request, principal, tracking_code, "forward")
+        return self._opinion_action(request, principal, tracking_code, "forward")
 
     @api("POST", OPINION + "/decline", roles=HANDLERS, tag="opinions", body=DeclineSchema, response=OpinionSchema,
          summary="Decline a kind not accepted online {reason: personal_dispute | petition | court_case | other}; "
                  "the voter reads the reason")
     def decline_opinion(self, request, principal, tracking_code):
-        return self._act(request, principal, tracking_code, "decline")
+        return self._opinion_action(request, principal, tracking_code, "decline")
 
     @api("POST", OPINION + "/close", roles=HANDLERS, tag="opinions", body=CloseSchema, response=OpinionSchema,
          summary="Close (archive) an answered, forwarded, replied or declined opinion")
     def close_opinion(self, request, principal, tracking_code):
-        return self._act(request, principal, tracking_code, "close")
+        return self._opinion_action(request, principal, tracking_code, "close")
 
     @api("POST", OPINION + "/convert", roles=("deputy",), tag="opinions", body=ConvertSchema, response=OpinionSchema,
          summary="A deputy of the station (or the assigned one) files the opinion as their suggestion {title, "

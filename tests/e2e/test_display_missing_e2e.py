@@ -45,7 +45,9 @@ def test_a_page_whose_stream_answers_404_turns_into_the_notice(platform, browser
     then answers 404 for the unknown meeting, and the page stops waiting and says so."""
     meeting = Meeting(client, config, ["D0672"], cluster_rpc)
     browser.navigate(f"{platform.gateway_url}/meetings/{meeting.id}/{page}")
-    browser.wait_value("document.getElementById('connection').className", "connection on")
+    # null-safe: the element exists only once the page has loaded
+    browser.wait_value("document.getElementById('connection') && document.getElementById('connection').className",
+                       "connection on")
     browser.evaluate("new MeetingLive('999999999', function (state) { if (state.missing) "
                      "{ MeetingLive.showMissing(); } }).start(); true")
     browser.wait_value(VISIBLE_TEXT, "会议不存在")
