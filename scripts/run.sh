@@ -30,6 +30,7 @@ cat <<'MSG'
    D0001 ...    deputies: username = deputy code (e.g. D0001)
    dept-edu ... departments: dept-<code> (e.g. dept-edu)
    editor       portal editor; town-<code> town reporters (e.g. town-simudi)
+   unit-<code>  budget units (e.g. unit-107002): their own lines, payments and alerts
 
  Health/metrics: gateway :8080, news :8101, deputy :8102,
    suggestion :8103, budget :8104, voting :8105, webhooks :8106  (/health, /metrics)
