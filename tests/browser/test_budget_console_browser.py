@@ -75,7 +75,7 @@ def test_a_unit_explains_the_alert_sent_to_it(page, gateway, client):
     menu(page, "预算预警")
     expect(page.get_by_text("有 1 条预警等待本单位说明或整改")).to_be_visible(timeout=WAIT)
     page.get_by_role("link", name=alert["message"]).click()
-    expect(page.get_by_text("待单位说明", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("待单位说明", exact=True).last).to_be_visible(timeout=WAIT)   # the alert's own page
     page.get_by_role("button", name="提交说明").click()
     expect(page.get_by_role("alert").filter(has_text="此项必填")).to_be_visible()  # nothing sent without a text
     page.get_by_label("说明或意见").fill("项目因征地手续延后，第二、三季度未能开工，现已开工并支付进度款。")

@@ -79,9 +79,12 @@ def test_staff_register_a_deputy_and_record_them_as_left_office(page, gateway, c
     expect(row).to_contain_text(phone)
     code = client.get("/api/v1/deputies", as_user="staff", params={"q": name}).json()["items"][0]["code"]
 
-    client.patch(f"/api/v1/deputies/{code}", as_user="staff", json={"occupation": "村医"})  # someone else, meanwhile
     row.get_by_role("button", name="离任").click()
-    page.get_by_role("dialog", name="登记离任").get_by_role("button", name="确认离任").click()
+    confirm = page.get_by_role("dialog", name="登记离任")
+    expect(confirm).to_be_visible()
+    # someone else saves while the confirmation is open (the page acts on the row it showed)
+    client.patch(f"/api/v1/deputies/{code}", as_user="staff", json={"occupation": "村医"})
+    confirm.get_by_role("button", name="确认离任").click()
     expect(page.get_by_role("alert").filter(has_text="其他人已修改")).to_be_visible()  # explained, roster reloaded
     expect(row).to_contain_text("村医")
     expect(row).to_contain_text("在任")
