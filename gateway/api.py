@@ -139,8 +139,7 @@ class ApiEndpoint(JsonHttpEntrypoint):
         headers = {CORRELATION_HEADER: correlation_id}
         try:
             if (request.content_length or 0) > self.max_request_bytes:
-                raise PayloadTooLarge(f"request body over {self.max_request_bytes} bytes",
-                                      {"limit_bytes": self.max_request_bytes})
+                raise PayloadTooLarge(f"request body over {self.max_request_bytes} bytes", self.too_large_details())
             if request.content_length is None and \
                     request.headers.get("Transfer-Encoding", "").lower() == "chunked":
                 self.read_chunked_body(request)
@@ -178,8 +177,14 @@ class ApiEndpoint(JsonHttpEntrypoint):
         finally:
             request.max_content_length = self.max_request_bytes
         if size > self.max_request_bytes:
-            raise PayloadTooLarge(f"request body over {self.max_request_bytes} bytes",
-                                  {"limit_bytes": self.max_request_bytes})
+            raise PayloadTooLarge(f"request body over {self.max_request_bytes} bytes", self.too_large_details())
+
+    def too_large_details(self):
+        """The limit, and on an upload route the file field it is about (the client shows it there)."""
+        details = {"limit_bytes": self.max_request_bytes}
+        if self.upload:
+            details[next(iter(self.upload))] = [f"over {self.max_request_bytes} bytes"]
+        return details
 
     def response_from_result(self, result):
         if not isinstance(result, tuple) and self.status != 200:

@@ -15,6 +15,7 @@ from gateway.duty import DutyRoutes
 from gateway.voters import VoterRoutes
 from gateway.budget import BudgetRoutes
 from gateway.live import LiveRoutes
+from gateway.media import MediaRoutes, MediaStore
 from gateway.meetings import MeetingRoutes
 from gateway.news import NewsRoutes
 from gateway.portal import PortalRoutes
@@ -49,7 +50,7 @@ SIGNED_IN = ("deputy", "department", "staff")
 def may_see_contact(principal, deputy_id):
     return principal.is_staff or (principal.role == "deputy" and principal.subject == deputy_id)
 
-class GatewayService(NewsRoutes, PortalRoutes, BudgetRoutes, WebClientRoutes, SuggestionStatisticsRoutes,
+class GatewayService(NewsRoutes, MediaRoutes, PortalRoutes, BudgetRoutes, WebClientRoutes, SuggestionStatisticsRoutes,
                      SuggestionRoutes, DepartmentSubscriptionRoutes, DepartmentAmqpRoutes, NotificationRoutes,
                      MeetingRoutes, LiveRoutes, DutyRoutes, VoterRoutes, PlatformService):
     name = "gateway"
@@ -57,6 +58,7 @@ class GatewayService(NewsRoutes, PortalRoutes, BudgetRoutes, WebClientRoutes, Su
     db = Database(accounts.REPOSITORIES)
     rpc = ServiceRpc()
     token_check = TokenCheck()
+    media = MediaStore()
 
     # -- auth --------------------------------------------------------------------------
     @api("POST", "/api/v1/auth/token", summary="Sign in: exchange username and password for a bearer token "

@@ -293,3 +293,16 @@ class ReportQuerySchema(Schema):
 
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     quarter = fields.Integer(required=True, validate=validate.Range(min=1, max=4))
+
+
+class MediaSchema(Schema):
+    kind = fields.String(metadata={"enum": ["image", "attachment"]})
+    content_type = fields.String(metadata={"description": "sniffed from the content; served with it"})
+    size = fields.Integer()
+    sha256 = fields.String()
+    url = fields.String(metadata={"description": "/media/<sha256>.<ext>: immutable, cached for a year"})
+    filename = fields.String(metadata={"description": "the name it was uploaded with (for a link's text)"})
+    width = fields.Integer(allow_none=True)
+    height = fields.Integer(allow_none=True)
+    resized_url = fields.String(allow_none=True,
+                                metadata={"description": "an image wider than 960 px: a copy 960 px wide"})
