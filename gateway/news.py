@@ -172,3 +172,13 @@ class NewsRoutes:
                              "per quarter (409 after)")
     def report_draft(self, request, principal):
         return self.rpc.call("news", "report_draft", actor=principal.as_actor(), query=query_args(request))
+
+
+    @api("POST", "/api/v1/articles/suggestion-report", roles=STAFF, tag=TAG, query=ReportQuerySchema,
+         response=ArticleSchema, status=201, errors=(409,),
+         summary="Draft the quarter's suggestion-handling figures (办复率, 办结率, 满意率 by department, from the "
+                 "suggestion statistics as of today) as an article in 建议办理 for editors; once per quarter (409 after)")
+    def suggestion_report_draft(self, request, principal):
+        statistics = self.rpc.call("suggestion", "suggestion_statistics", query={"group_by": "department"})
+        return self.rpc.call("news", "suggestion_report_draft", actor=principal.as_actor(), query=query_args(request),
+                             statistics=statistics)

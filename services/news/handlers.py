@@ -379,3 +379,56 @@ def draft_from_vote(envelope, uow, consumer):
                            "source": "常委会办公室"}, {"username": "system", "role": "system"}, uow,
                           origin=f"vote_closed:{data.get('meeting_id')}:{data.get('item_id')}",
                           claim=(consumer, envelope["event_id"]))
+
+
+MEETING_COLUMNS = {"standing_committee": "standing-committee", "chairpersons": "council", "plenary": "headlines"}
+
+
+def _beijing_day(value):
+    moment = datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment is None:
+        return ""
+    moment = moment.astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+    return f"{moment.year}年{moment.month}月{moment.day}日"
+
+
+def draft_from_meeting(envelope, uow, consumer):
+    """``meeting_ended`` → a draft "<meeting title>召开" with the date and attendance, in the
+    column of the meeting's kind, for an editor to add what was discussed (never published by
+    itself). Once per meeting (origin) and once per event (claim)."""
+    data = envelope["data"]
+    title = (data.get("title") or "会议").strip()
+    counts = data.get("counts") or {}
+    body = (f"<p>{_beijing_day(data.get('starts_at'))}，{title}召开。会议应出席{data.get('expected', 0)}人，"
+            f"实到{counts.get('present', 0)}人，请假{counts.get('leave', 0)}人，缺席{counts.get('absent', 0)}人。</p>"
+            "<p>（会议议程、审议和表决情况请编辑补充。）</p>")
+    return create_article({"column": MEETING_COLUMNS.get(data.get("kind"), "headlines"), "title": f"{title}召开"[:200],
+                           "body": body, "source": "常委会办公室"}, {"username": "system", "role": "system"}, uow,
+                          origin=f"meeting_ended:{data.get('meeting_id')}", claim=(consumer, envelope["event_id"]))
+
+
+def _percent(rate):
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def suggestion_report_draft(year, quarter, statistics, actor, uow_factory):
+    """The quarter's suggestion-handling figures (the suggestion service's statistics by
+    department, as of ``statistics['today']``) as a draft in 建议办理 for editors; once per
+    quarter (409 the second time)."""
+    totals = statistics["totals"]
+    rows = "".join(
+        f"<tr><td>{r['label']}</td><td>{r['assigned']}</td><td>{r['replied']}</td><td>{_percent(r['reply_rate'])}</td>"
+        f"<td>{r['closed']}</td><td>{_percent(r['satisfaction_rate'])}</td><td>{r['overdue']}</td></tr>"
+        for r in statistics["rows"])
+    body = (f"<p>截至{_beijing_day(statistics['today'] + 'T12:00:00+08:00')}，代表建议共交办承办单位{totals['assigned']}件次，"
+            f"已答复{totals['replied']}件次（办复率{_percent(totals['reply_rate'])}），已办结{totals['closed']}件次"
+            f"（办结率{_percent(totals['close_rate'])}），代表满意率{_percent(totals['satisfaction_rate'])}，"
+            f"逾期未办复{totals['overdue']}件次。各承办单位办理情况如下：</p>"
+            "<table><thead><tr><th>承办单位</th><th>交办</th><th>已答复</th><th>办复率</th><th>已办结</th><th>满意率</th>"
+            f"<th>逾期</th></tr></thead><tbody>{rows}</tbody></table>")
+    article_id = create_article(
+        {"column": "suggestions", "title": f"{year}年第{quarter}季度代表建议办理情况", "body": body,
+         "source": "县人大常委会选任联工委"}, actor, uow_factory(), origin=f"suggestion-report:{year}-Q{quarter}")
+    if article_id is None:
+        raise Conflict("this quarter's suggestion report draft exists already", {"year": year, "quarter": quarter})
+    return article_view(article_id, uow_factory())

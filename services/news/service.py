@@ -129,6 +129,16 @@ class NewsService(PlatformService):
     def on_voting_vote_closed(self, envelope):
         handlers.draft_from_vote(envelope, self.db(), "news.vote_closed")
 
+    @subscribe("voting", "meeting_ended")
+    def on_voting_meeting_ended(self, envelope):
+        handlers.draft_from_meeting(envelope, self.db(), "news.meeting_ended")
+
+    @rpc
+    def suggestion_report_draft(self, actor, query, statistics):
+        """The gateway hands over the suggestion service's statistics (GET answer, by department)."""
+        query = load(ReportQuerySchema(), query)
+        return handlers.suggestion_report_draft(query["year"], query["quarter"], statistics, actor, self.db)
+
     # -- towns, submissions, scores --------------------------------------------------------------------------
     @rpc
     def list_towns(self):

@@ -10,6 +10,7 @@ import pytest
 
 from kernel.config import service_dsn
 from kernel.db import PostgresUnitOfWork, make_pool
+from kernel.errors import Conflict
 from services.news import handlers
 from services.news.repository import REPOSITORIES
 
@@ -155,3 +156,50 @@ def test_a_closed_vote_drafts_one_article_for_editors_never_published(pool, admi
     assert "获得通过" in view["title"] and "<th scope=\"row\">赞成</th><td>20</td>" in view["body"]
     handlers.publish_due(uow())
     assert handlers.article_view(article_id, uow())["status"] == "draft"
+
+
+def ensure_column(admin_db, uow, slug, name):
+    if admin_db.execute("SELECT 1 FROM news.columns WHERE slug = %s", (slug,)).fetchone() is None:
+        handlers.create_column({"slug": slug, "name": name}, uow())
+
+
+def test_a_meeting_held_drafts_one_article_in_its_kinds_column(pool, admin_db):
+    uow = uow_of(pool)
+    ensure_column(admin_db, uow, "standing-committee", "常委会会议")
+    ensure_column(admin_db, uow, "council", "主任会议")
+    meeting_id = uuid.uuid4().int % 1_000_000
+    envelope = {"event_id": uuid.uuid4().hex, "type": "meeting_ended", "data": {
+        "meeting_id": meeting_id, "kind": "standing_committee", "title": "宁陕县第十九届人大常委会第二十五次会议",
+        "starts_at": "2026-11-30T01:30:00+00:00", "ended_at": "2026-11-30T04:00:00+00:00", "expected": 25,
+        "counts": {"present": 22, "leave": 2, "absent": 1}, "attendance": []}}
+    article_id = handlers.draft_from_meeting(envelope, uow(), "news.meeting_ended")
+    assert article_id is not None
+    assert handlers.draft_from_meeting(envelope, uow(), "news.meeting_ended") is None       # redelivered
+    again = {**envelope, "event_id": uuid.uuid4().hex}
+    assert handlers.draft_from_meeting(again, uow(), "news.meeting_ended") is None         # same meeting, new envelope
+    view = handlers.article_view(article_id, uow())
+    assert view["title"] == "宁陕县第十九届人大常委会第二十五次会议召开"
+    assert view["status"] == "draft" and view["column"] == "standing-committee" and view["author"] == "system"
+    assert "2026年11月30日" in view["body"] and "应出席25人，实到22人，请假2人，缺席1人" in view["body"]
+    council = {**envelope, "event_id": uuid.uuid4().hex,
+               "data": {**envelope["data"], "meeting_id": meeting_id + 1, "kind": "chairpersons",
+                        "title": "县人大常委会第四十二次主任会议"}}
+    assert handlers.article_view(handlers.draft_from_meeting(council, uow(), "news.meeting_ended"),
+                                 uow())["column"] == "council"
+    handlers.publish_due(uow())
+    assert handlers.article_view(article_id, uow())["status"] == "draft"
+
+
+def test_the_quarters_suggestion_figures_draft_once(pool, admin_db):
+    uow = uow_of(pool)
+    ensure_column(admin_db, uow, "suggestions", "建议办理")
+    row = {"label": "县交通运输局", "assigned": 12, "replied": 9, "closed": 6, "overdue": 1, "reply_rate": 0.75,
+           "close_rate": 0.5, "satisfaction_rate": 0.8333}
+    statistics = {"today": "2026-12-02", "rows": [row], "totals": row}
+    year = 2000 + uuid.uuid4().int % 100
+    view = handlers.suggestion_report_draft(year, 4, statistics, STAFF, uow)
+    assert view["title"] == f"{year}年第4季度代表建议办理情况" and view["status"] == "draft"
+    assert view["column"] == "suggestions" and "截至2026年12月2日" in view["body"]
+    assert "<td>县交通运输局</td><td>12</td><td>9</td><td>75.0%</td><td>6</td><td>83.3%</td><td>1</td>" in view["body"]
+    with pytest.raises(Conflict):
+        handlers.suggestion_report_draft(year, 4, statistics, STAFF, uow)
