@@ -135,6 +135,34 @@ def vocabulary(rng, size=3000):
     return sorted(words)
 
 
+def load_articles(conn, articles, rng, words):
+    """The news schema's tables in ``conn``'s database with ``articles`` published rows made
+    with the service's own tokeniser, analysed; returns the seconds it took."""
+    from services.news import search as tokeniser
+    started = time.perf_counter()
+    for name in sorted(os.listdir(os.path.join(ROOT, "services", "news", "migrations"))):
+        if name.endswith(".sql"):
+            conn.execute(open(os.path.join(ROOT, "services", "news", "migrations", name)).read())
+    conn.execute("INSERT INTO columns (slug, name) VALUES ('news', '新闻动态')")
+    conn.execute("CREATE TEMP TABLE staging (id bigint, title text, body text, tdoc text, bdoc text, at timestamptz)")
+    with conn.cursor().copy("COPY staging FROM STDIN") as copy:
+        for n in range(1, articles + 1):
+            title = "".join(rng.choice(words) for _ in range(6))
+            body = "，".join("".join(rng.choice(words) for _ in range(8)) for _ in range(12)) + "。"
+            copy.write_row((n, title, f"<p>{body}</p>", tokeniser.document(title), tokeniser.document(body),
+                            "2026-01-01T00:00:00+00:00"))
+    conn.execute("INSERT INTO articles (id, column_id, slug, status, author) "
+                 "SELECT id, 1, 'a-' || id, 'published', 'bench' FROM staging")
+    conn.execute("INSERT INTO published (article_id, column_id, slug, version, title, body, published_at, "
+                 "updated_at, search) SELECT id, 1, 'a-' || id, 1, title, body, at - make_interval(mins => id::int), "
+                 "at, setweight(to_tsvector('simple', tdoc), 'A') || setweight(to_tsvector('simple', bdoc), 'B') "
+                 "FROM staging")
+    conn.commit()
+    conn.autocommit = True
+    conn.execute("VACUUM ANALYZE published")
+    return time.perf_counter() - started
+
+
 def search(articles, queries, seed=12):
     sys.path.insert(0, ROOT)
     from services.news import search as tokeniser
@@ -146,30 +174,9 @@ def search(articles, queries, seed=12):
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-    migration = open(os.path.join(ROOT, "services", "news", "migrations", "0001_portal.sql")).read()
     try:
         with psycopg.connect(f"postgresql://postgres@{PG}/{DATABASE}") as conn:
-            conn.execute(migration)
-            conn.execute("INSERT INTO columns (slug, name) VALUES ('news', '新闻动态')")
-            conn.execute("CREATE TEMP TABLE staging (id bigint, title text, body text, tdoc text, bdoc text, "
-                         "at timestamptz)")
-            started = time.perf_counter()
-            with conn.cursor().copy("COPY staging FROM STDIN") as copy:
-                for n in range(1, articles + 1):
-                    title = "".join(rng.choice(words) for _ in range(6))
-                    body = "，".join("".join(rng.choice(words) for _ in range(8)) for _ in range(12)) + "。"
-                    copy.write_row((n, title, f"<p>{body}</p>", tokeniser.document(title),
-                                    tokeniser.document(body), f"2026-01-01T00:00:00+00:00"))
-            conn.execute("INSERT INTO articles (id, column_id, slug, status, author) "
-                         "SELECT id, 1, 'a-' || id, 'published', 'bench' FROM staging")
-            conn.execute("INSERT INTO published (article_id, column_id, slug, version, title, body, published_at, "
-                         "updated_at, search) SELECT id, 1, 'a-' || id, 1, title, body, at - make_interval(mins => id::int), "
-                         "at, setweight(to_tsvector('simple', tdoc), 'A') || setweight(to_tsvector('simple', bdoc), 'B') "
-                         "FROM staging")
-            conn.commit()
-            conn.autocommit = True
-            conn.execute("VACUUM ANALYZE published")
-            load_seconds = time.perf_counter() - started
+            load_seconds = load_articles(conn, articles, rng, words)
             repository = PublicRepository(conn.cursor())
             timings, hits = [], []
             for _ in range(20):   # warm-up

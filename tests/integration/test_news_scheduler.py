@@ -203,3 +203,29 @@ def test_the_quarters_suggestion_figures_draft_once(pool, admin_db):
     assert "<td>县交通运输局</td><td>12</td><td>9</td><td>75.0%</td><td>6</td><td>83.3%</td><td>1</td>" in view["body"]
     with pytest.raises(Conflict):
         handlers.suggestion_report_draft(year, 4, statistics, STAFF, uow)
+
+
+def test_search_ranks_only_the_top_candidates_yet_keeps_title_hits_and_counts_every_match(pool):
+    """With 3 candidates: the OLDEST article, whose title matches, still comes first (title
+    hits are candidates before recency); the count is of every match; a page past the
+    candidates widens them (no page is empty while matches remain)."""
+    uow = uow_of(pool)
+    column = "cand-" + uuid.uuid4().hex[:6]
+    handlers.create_column({"slug": column, "name": "候选测试"}, uow())
+    titles = ["林下经济调研"] + [f"山区见闻{n}" for n in range(6)]
+    published_ids = []
+    for n, title in enumerate(titles):   # published oldest first: the title hit is the oldest
+        article_id = handlers.create_article({"column": column, "title": title, "body": "<p>发展林下经济。</p>"},
+                                             EDITOR, uow())
+        handlers.act(article_id, "submit", {}, EDITOR, uow())
+        handlers.act(article_id, "approve", {}, STAFF, uow())
+        handlers.act(article_id, "publish", {}, STAFF, uow(),
+                     now=datetime.datetime(2026, 1, 1, tzinfo=UTC) + datetime.timedelta(hours=n))
+        published_ids.append(article_id)
+    with uow() as work:
+        column_id = work.columns.get(slug=column)["id"]
+        first, total = work.public.search("(林下 <-> 下经 <-> 经济)", [column_id], limit=2, offset=0, candidates=3)
+        later, _ = work.public.search("(林下 <-> 下经 <-> 经济)", [column_id], limit=2, offset=4, candidates=3)
+    assert total == 7
+    assert [r["article_id"] for r in first] == [published_ids[0], published_ids[6]]
+    assert [r["article_id"] for r in later] == [published_ids[3], published_ids[2]]
