@@ -1,10 +1,12 @@
-"""Portal benchmarks (issue 12): ``python -m bench.portal [--gateway URL] [--articles N]``.
+"""Portal benchmarks (issue 12), part of ``make bench`` (bench/run.py); alone:
+``python -m bench portal [--start-platform | --gateway URL] [--articles N]``.
 
 A. Pages through the gateway vs a bare nameko ``@http`` serving the same bytes as a static
    page (the raw baseline, its own process, started here): the portal home, an article page,
    the article page's 304 path (If-None-Match), with wrk in alternating rounds; the ratio
-   gateway / bare is the figure (target ≥ 0.50). Also Atom feed generation time. Needs a
-   running platform with the demo data at ``--gateway`` (``make run``); skipped if none answers.
+   gateway / bare is the figure (target ≥ 0.50); also the home page's 304 path, and Atom feed
+   generation time. ``make bench`` runs it on the platform it started; alone, ``--start-platform``
+   starts one on a bench database of its own, or ``--gateway`` names a running one (``make run``).
 B. Search p50/p99 over N generated articles (default 100,000; target p99 ≤ 100 ms): a database
    of its own (``renda_bench_portal``, dropped after) with the news schema's ``published``
    table, rows made with the service's own bigram tokeniser, queried with the service's own
@@ -74,6 +76,7 @@ def pages(gateway, seconds, rounds):
     slug = home.text.split('href="/portal/articles/', 1)[1].split('"', 1)[0]
     article = requests.get(f"{gateway}/portal/articles/{slug}", timeout=5)
     etag = article.headers["ETag"]
+    home_etag = requests.get(f"{gateway}/portal/", timeout=5).headers["ETag"]
     with tempfile.NamedTemporaryFile("wb", suffix=".html", delete=False) as page:
         page.write(article.content)
     port = 18000 + random.randint(0, 999)
@@ -89,6 +92,7 @@ def pages(gateway, seconds, rounds):
         wrk = Wrk(threads=2, connections=16, seconds=seconds, rounds=rounds, warmup_seconds=2)
         targets = {"bare @http static page": (f"http://127.0.0.1:{port}/page", {}),
                    "gateway portal home": (f"{gateway}/portal/", {}),
+                   "gateway home 304": (f"{gateway}/portal/", {"If-None-Match": home_etag}),
                    "gateway article page": (f"{gateway}/portal/articles/{slug}", {}),
                    "gateway article 304": (f"{gateway}/portal/articles/{slug}", {"If-None-Match": etag})}
         scripts = {name: _script(headers) for name, (_, headers) in targets.items()}
@@ -199,6 +203,52 @@ def search(articles, queries, seed=12):
     return {"articles": articles, "p50_ms": p50, "p99_ms": p99, "median_matches": statistics.median(hits)}
 
 
+def run(gateway, seconds=5, rounds=3, articles=100_000, queries=300):
+    """Part of ``make bench`` (bench/run.py starts the platform with the demo data)."""
+    result = {"pages": pages(gateway, seconds, rounds)}
+    if articles:
+        result["search"] = search(articles, queries)
+    return result
+
+
+def report(result):
+    lines = ["issue 12: portal (gateway / bare @http static page; target ≥ 0.50)"]
+    measured = (result or {}).get("pages") or {}
+    combined = measured.get("pages") or {}
+    bare = (combined.get("bare @http static page") or {}).get("rate") or 0
+    for name, figures in combined.items():
+        ratio = figures["rate"] / bare if bare else 0
+        lines.append(f"  {name:26s} {figures['rate']:8.1f} req/s  p99 {figures.get('p99', 0):7.2f} ms"
+                     + ("" if "bare" in name else f"  ratio {ratio:4.2f}"))
+    if measured.get("feed_ms"):
+        lines.append(f"  Atom feed generation: median {measured['feed_ms']['median']:.1f} ms")
+    found = (result or {}).get("search")
+    if found:
+        lines.append(f"  search over {found['articles']:,} articles: p50 {found['p50_ms']:.1f} ms, p99 "
+                     f"{found['p99_ms']:.1f} ms (target ≤ 100 ms: {'met' if found['p99_ms'] <= 100 else 'MISSED'})")
+    return "\n".join(lines)
+
+
+def with_platform(measure):
+    """Start the platform on a bench database and vhost of its own (bench/run.py's prepare:
+    BENCH_DATABASE / BENCH_VHOST), run ``measure(gateway_url)``, stop everything started."""
+    from bench import run as bench_run
+    from bench.processes import Processes
+    env = bench_run.bench_env()
+    log_dir = tempfile.mkdtemp(prefix="renda-bench-portal-")
+    bench_run.step(f"preparing {bench_run.DATABASE} / vhost {bench_run.VHOST} (bootstrap --demo); logs in {log_dir}")
+    bench_run.prepare(env)
+    procs = Processes(env, log_dir)
+    try:
+        services = bench_run.config_services(env)
+        for name, module in services.items():
+            procs.start_module(name, module)
+        procs.wait_live(list(services))
+        return measure(procs.url("gateway"))
+    finally:
+        procs.stop_all()
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "serve-static":
@@ -211,11 +261,17 @@ def main(argv=None):
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--start-platform", action="store_true",
+                        help="start the platform on its own bench database and vhost instead of using --gateway")
     args = parser.parse_args(argv)
     result = {}
-    if not args.skip_pages:
+    if args.start_platform and not args.skip_pages:
+        result["pages"] = with_platform(lambda gateway: pages(gateway, args.seconds, args.rounds))
+    elif not args.skip_pages:
         result["pages"] = pages(args.gateway.rstrip("/"), args.seconds, args.rounds)
-    result["search"] = search(args.articles, args.queries)
+    if args.articles:
+        result["search"] = search(args.articles, args.queries)
+    print(report(result))
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", "portal-latest.json"), "w") as handle:
         json.dump(result, handle, ensure_ascii=False, indent=2, default=str)

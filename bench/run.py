@@ -202,6 +202,11 @@ def run_all(env, log_dir, args, wrk):
             from bench import duty
             step("(duty) duty records: rebuild a year from its events, delivery, reads through the gateway")
             results["duty"] = duty.run({"gateway": gateway}, env, results, log=step)
+        if "news" in services and args.portal:  # issue 12 (bench/portal.py)
+            from bench import portal
+            step(f"(portal) portal pages through the gateway vs a bare @http static page; feed; search over "
+                 f"{args.portal_articles:,} generated articles")
+            results["portal"] = portal.run(gateway, args.seconds, args.rounds, articles=args.portal_articles)
     finally:
         procs.stop_all()
     return results
@@ -226,6 +231,9 @@ def parse_args(argv):
     parser.add_argument("--keypad-members", type=int, default=300,
                         help="deputies of the issue-9 keypad benchmark (bench/keypad.py, with Lighthouse); 0 skips it")
     parser.add_argument("--duty", type=int, default=1, help="issue-13 duty-record benchmark (bench/duty.py); 0 skips it")
+    parser.add_argument("--portal", type=int, default=1, help="issue-12 portal benchmark (bench/portal.py); 0 skips it")
+    parser.add_argument("--portal-articles", type=int, default=100_000,
+                        help="generated articles the portal search is measured over; 0 skips the search")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
                         help="wait up to this long for the host to be quiet (< 0.3 busy cores) before starting")
     return parser.parse_args(argv)
@@ -283,6 +291,9 @@ def main(argv=None):
     if "duty" in results:
         from bench import duty
         print("\n" + duty.report(results["duty"]))
+    if "portal" in results:
+        from bench import portal
+        print("\n" + portal.report(results["portal"]))
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     for result in results.values():
         if isinstance(result, dict):

@@ -1,10 +1,14 @@
 """The portal as people use it. A reader on a phone: home, a column, an article, search, the
-feed link and the 适老化 switch, all without signing in. An editor writes and submits; staff
-approve and schedule it for a moment a few seconds ahead, and the article appears on the
-portal when due. A town's reporter submits a piece and sees the quarter's ranking."""
+feed link and the 适老化 switch, all without signing in; the suggestion-handling results. An
+editor writes, uploads a photo into the body and submits; staff approve and schedule it for a
+moment a few seconds ahead, and the article (with its photo) appears on the portal when due. A
+town's reporter submits a piece and sees the quarter's ranking."""
 import datetime
+import io
 import re
 import uuid
+
+from PIL import Image
 
 from playwright.sync_api import expect
 
@@ -46,6 +50,24 @@ def test_a_reader_finds_news_on_a_phone_without_signing_in(phone, gateway):
     expect(page.locator("#elder-mode")).to_be_checked()
 
 
+def test_a_reader_reads_the_suggestion_handling_results(phone, gateway):
+    page = phone
+    page.goto(f"{gateway}/portal/")
+    page.get_by_role("navigation", name="栏目").get_by_role("link", name="建议办理结果").click()
+    expect(page.get_by_role("heading", name="建议办理结果", level=1)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"共 \d+ 件"))).to_be_visible()
+    page.get_by_label("类别").select_option(index=1)
+    page.get_by_role("button", name="筛选").click()
+    expect(page).to_have_url(re.compile(r"/portal/suggestions\?category="))
+    page.get_by_role("navigation", name="栏目").get_by_role("link", name="建议办理结果").click()
+    first = page.get_by_role("main").get_by_role("listitem").first.get_by_role("link")
+    title = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="办理答复")).to_be_visible()
+    expect(page.get_by_text(re.compile("答复时间")).first).to_be_visible()
+
+
 def test_an_editor_writes_staff_schedule_and_it_appears_when_due(browser, browser_context_args, gateway):
     title = f"县人大常委会开展定时发布测试{uuid.uuid4().hex[:6]}"
     editor = browser.new_context(**browser_context_args).new_page()
@@ -54,6 +76,13 @@ def test_an_editor_writes_staff_schedule_and_it_appears_when_due(browser, browse
     editor.get_by_role("button", name="写稿").click()
     editor.get_by_label("标题").fill(title)
     editor.get_by_label("正文（HTML）").fill("<p>调研组来到乡村，察看民宿发展情况。</p><script>alert(1)</script>")
+    photo = io.BytesIO()
+    Image.new("RGB", (1200, 600), (30, 110, 60)).save(photo, "JPEG")
+    editor.get_by_label("上传图片/附件").set_input_files(
+        files=[{"name": "调研现场.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}])
+    expect(editor.get_by_text("已上传并插入正文")).to_be_visible()
+    assert re.search(r'<img src="/media/[0-9a-f]{64}-w960\.jpg" alt="调研现场">',
+                     editor.get_by_label("正文（HTML）").input_value())
     expect(editor.frame_locator("iframe[title=预览]").get_by_role("heading", name=title)).to_be_visible()
     editor.get_by_role("button", name="保存").click()
     expect(editor.get_by_role("status")).to_contain_text("草稿")
@@ -85,6 +114,9 @@ def test_an_editor_writes_staff_schedule_and_it_appears_when_due(browser, browse
     reader.get_by_role("link", name=title).click()
     expect(reader.get_by_role("heading", name=title, level=1)).to_be_visible()
     expect(reader.get_by_text("察看民宿发展情况")).to_be_visible()
+    photo_shown = reader.get_by_role("img", name="调研现场")
+    expect(photo_shown).to_be_visible()
+    assert photo_shown.evaluate("img => img.naturalWidth") == 960
     staff.reload()
     expect(staff.get_by_role("status")).to_contain_text("已发布")
     staff.context.close()
