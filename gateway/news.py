@@ -9,6 +9,7 @@ import io
 from werkzeug.wrappers import Response
 
 from gateway.api import api, json_body, query_args
+from gateway.portal import forget_portal_pages
 from gateway.statistics import CSV_MIMETYPE
 from gateway.xlsx import XLSX_MIMETYPE, workbook
 from kernel.errors import load_payload
@@ -43,12 +44,18 @@ class NewsRoutes:
     @api("POST", "/api/v1/columns", roles=STAFF, tag=TAG, body=ColumnCreateSchema, response=ColumnSchema, status=201,
          summary="Add a column (staff)")
     def create_column(self, request, principal):
-        return self.rpc.call("news", "create_column", payload=json_body(request))
+        try:
+            return self.rpc.call("news", "create_column", payload=json_body(request))
+        finally:
+            forget_portal_pages()
 
     @api("PATCH", "/api/v1/columns/<slug>", roles=STAFF, tag=TAG, body=ColumnUpdateSchema, response=ColumnSchema,
          summary="Rename, move or reorder a column (staff)")
     def update_column(self, request, principal, slug):
-        return self.rpc.call("news", "update_column", slug=slug, payload=json_body(request))
+        try:
+            return self.rpc.call("news", "update_column", slug=slug, payload=json_body(request))
+        finally:
+            forget_portal_pages()
 
     # -- articles --------------------------------------------------------------------------------------
     @api("POST", "/api/v1/articles", roles=WRITERS, tag=TAG, body=ArticleWriteSchema, response=ArticleSchema,
@@ -77,8 +84,11 @@ class NewsRoutes:
         return self.rpc.call("news", "get_article", actor=principal.as_actor(), key=key)
 
     def _article_action(self, principal, article_id, action, request):
-        return self.rpc.call("news", "article_action", actor=principal.as_actor(), article_id=article_id,
-                             action=action, payload=json_body(request))
+        try:
+            return self.rpc.call("news", "article_action", actor=principal.as_actor(), article_id=article_id,
+                                 action=action, payload=json_body(request))
+        finally:   # also after a timeout: the write may have happened
+            forget_portal_pages()
 
     @api("POST", "/api/v1/articles/<int:article_id>/submit", roles=WRITERS, tag=TAG, body=ReasonSchema,
          response=ArticleSchema, summary="Send a draft for review (撰稿 → 责任编辑)")
