@@ -167,6 +167,13 @@ def load_articles(conn, articles, rng, words):
     return time.perf_counter() - started
 
 
+# The search before it ranked only the top candidates (services/news/repository.py): every
+# match's whole vector read for ts_rank_cd. Measured beside it in the same run.
+EXHAUSTIVE = ("SELECT article_id, title, ts_rank_cd(search, q) AS rank, count(*) OVER () AS total "
+              "FROM published, to_tsquery('simple', %s) q WHERE search @@ q "
+              "ORDER BY rank DESC, published_at DESC, article_id DESC LIMIT 20")
+
+
 def search(articles, queries, seed=12):
     sys.path.insert(0, ROOT)
     from services.news import search as tokeniser
@@ -181,8 +188,9 @@ def search(articles, queries, seed=12):
     try:
         with psycopg.connect(f"postgresql://postgres@{PG}/{DATABASE}") as conn:
             load_seconds = load_articles(conn, articles, rng, words)
-            repository = PublicRepository(conn.cursor())
-            timings, hits = [], []
+            cursor = conn.cursor()
+            repository = PublicRepository(cursor)
+            timings, exhaustive, hits = [], [], []
             for _ in range(20):   # warm-up
                 repository.search(tokeniser.query(rng.choice(words)), None, 20, 0)
             for _ in range(queries):
@@ -191,16 +199,25 @@ def search(articles, queries, seed=12):
                 items, total = repository.search(tokeniser.query(word), None, 20, 0)
                 timings.append((time.perf_counter() - started) * 1000)
                 hits.append(total)
+                started = time.perf_counter()   # the same word, every match ranked: the reference
+                cursor.execute(EXHAUSTIVE, [tokeniser.query(word)])
+                cursor.fetchall()
+                exhaustive.append((time.perf_counter() - started) * 1000)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
-    timings.sort()
-    p50 = timings[len(timings) // 2]
-    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    p50, p99 = _percentile(timings, 0.5), _percentile(timings, 0.99)
     print(f"B. search over {articles:,} articles (generated and indexed in {load_seconds:.0f} s): {queries} random "
           f"two-character words, {statistics.median(hits):.0f} matches median; p50 {p50:.1f} ms, p99 {p99:.1f} ms "
-          f"(target p99 ≤ 100 ms: {'met' if p99 <= 100 else 'MISSED'})")
-    return {"articles": articles, "p50_ms": p50, "p99_ms": p99, "median_matches": statistics.median(hits)}
+          f"(target p99 ≤ 100 ms: {'met' if p99 <= 100 else 'MISSED'}); ranking every match instead, in the same "
+          f"run: p50 {_percentile(exhaustive, 0.5):.1f} ms, p99 {_percentile(exhaustive, 0.99):.1f} ms")
+    return {"articles": articles, "p50_ms": p50, "p99_ms": p99, "median_matches": statistics.median(hits),
+            "exhaustive_p50_ms": _percentile(exhaustive, 0.5), "exhaustive_p99_ms": _percentile(exhaustive, 0.99)}
+
+
+def _percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
 def run(gateway, seconds=5, rounds=3, articles=100_000, queries=300):
@@ -225,7 +242,8 @@ def report(result):
     found = (result or {}).get("search")
     if found:
         lines.append(f"  search over {found['articles']:,} articles: p50 {found['p50_ms']:.1f} ms, p99 "
-                     f"{found['p99_ms']:.1f} ms (target ≤ 100 ms: {'met' if found['p99_ms'] <= 100 else 'MISSED'})")
+                     f"{found['p99_ms']:.1f} ms (target ≤ 100 ms: {'met' if found['p99_ms'] <= 100 else 'MISSED'}); "
+                     f"every match ranked: p99 {found['exhaustive_p99_ms']:.1f} ms")
     return "\n".join(lines)
 
 

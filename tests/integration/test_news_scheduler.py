@@ -137,30 +137,35 @@ def test_search_finds_a_two_character_word_in_a_body_and_ranks_title_hits_first(
     assert {ids[i["id"]] for i in single["items"]} == {"title", "body_twice", "body_once", "apart"}
 
 
+def ensure_column(admin_db, uow, slug, name):
+    if admin_db.execute("SELECT 1 FROM news.columns WHERE slug = %s", (slug,)).fetchone() is None:
+        handlers.create_column({"slug": slug, "name": name}, uow())
+
+
+def drafted_once(draft, envelope, consumer, uow):
+    """The draft's id; made once: not again for the redelivered event (the consumer's claim)
+    nor for a new envelope about the same thing (the article's origin)."""
+    article_id = draft(envelope, uow(), consumer)
+    assert article_id is not None
+    assert draft(envelope, uow(), consumer) is None
+    assert draft({**envelope, "event_id": uuid.uuid4().hex}, uow(), consumer) is None
+    return article_id
+
+
 def test_a_closed_vote_drafts_one_article_for_editors_never_published(pool, admin_db):
     uow = uow_of(pool)
-    if admin_db.execute("SELECT 1 FROM news.columns WHERE slug = 'standing-committee'").fetchone() is None:
-        handlers.create_column({"slug": "standing-committee", "name": "常委会会议"}, uow())
+    ensure_column(admin_db, uow, "standing-committee", "常委会会议")
     item = uuid.uuid4().int % 1_000_000
     envelope = {"event_id": uuid.uuid4().hex, "type": "vote_closed", "data": {
         "meeting_id": 7, "item_id": item, "title": "关于批准2025年县级财政决算的决议",
         "result": {"expected": 25, "present": 22, "yes": 20, "no": 1, "abstain": 1, "not_voted": 0,
                    "threshold": 13, "passed": True}}}
-    article_id = handlers.draft_from_vote(envelope, uow(), "news.vote_closed")
-    assert article_id is not None
-    assert handlers.draft_from_vote(envelope, uow(), "news.vote_closed") is None            # redelivered
-    again = {**envelope, "event_id": uuid.uuid4().hex}
-    assert handlers.draft_from_vote(again, uow(), "news.vote_closed") is None              # same vote, new envelope
+    article_id = drafted_once(handlers.draft_from_vote, envelope, "news.vote_closed", uow)
     view = handlers.article_view(article_id, uow())
     assert view["status"] == "draft" and view["live_version"] is None and view["column"] == "standing-committee"
     assert "获得通过" in view["title"] and "<th scope=\"row\">赞成</th><td>20</td>" in view["body"]
     handlers.publish_due(uow())
     assert handlers.article_view(article_id, uow())["status"] == "draft"
-
-
-def ensure_column(admin_db, uow, slug, name):
-    if admin_db.execute("SELECT 1 FROM news.columns WHERE slug = %s", (slug,)).fetchone() is None:
-        handlers.create_column({"slug": slug, "name": name}, uow())
 
 
 def test_a_meeting_held_drafts_one_article_in_its_kinds_column(pool, admin_db):
@@ -172,11 +177,7 @@ def test_a_meeting_held_drafts_one_article_in_its_kinds_column(pool, admin_db):
         "meeting_id": meeting_id, "kind": "standing_committee", "title": "宁陕县第十九届人大常委会第二十五次会议",
         "starts_at": "2026-11-30T01:30:00+00:00", "ended_at": "2026-11-30T04:00:00+00:00", "expected": 25,
         "counts": {"present": 22, "leave": 2, "absent": 1}, "attendance": []}}
-    article_id = handlers.draft_from_meeting(envelope, uow(), "news.meeting_ended")
-    assert article_id is not None
-    assert handlers.draft_from_meeting(envelope, uow(), "news.meeting_ended") is None       # redelivered
-    again = {**envelope, "event_id": uuid.uuid4().hex}
-    assert handlers.draft_from_meeting(again, uow(), "news.meeting_ended") is None         # same meeting, new envelope
+    article_id = drafted_once(handlers.draft_from_meeting, envelope, "news.meeting_ended", uow)
     view = handlers.article_view(article_id, uow())
     assert view["title"] == "宁陕县第十九届人大常委会第二十五次会议召开"
     assert view["status"] == "draft" and view["column"] == "standing-committee" and view["author"] == "system"
