@@ -10,9 +10,8 @@ import math
 from urllib.parse import urlencode
 
 from gateway.auth import PUBLIC
-from gateway.portal import PAGE_SIZE, _parse
+from gateway.portal import PAGE_SIZE, _parse, portal_page
 from kernel.errors import NotFound
-from kernel.web import http
 from services.deputy.demo import SUGGESTION_CATEGORIES
 
 RESULT_STATUS = {"replied": "已答复", "closed": "已办结", "rehandling": "重新办理"}
@@ -25,7 +24,7 @@ def newest_reply(suggestions):
 
 
 class PortalResultsRoutes:
-    @http("GET", "/portal/suggestions")
+    @portal_page("GET", "/portal/suggestions")
     def portal_suggestion_results(self, request):
         def page():
             number = self._page_number(request)
@@ -49,7 +48,7 @@ class PortalResultsRoutes:
                 categories=SUGGESTION_CATEGORIES)
         return self._page(request, page)
 
-    @http("GET", "/portal/suggestions/<suggestion_id>")
+    @portal_page("GET", "/portal/suggestions/<suggestion_id>")
     def portal_suggestion_result(self, request, suggestion_id):
         def page():
             suggestion = self.rpc.call("suggestion", "get_suggestion", actor=PUBLIC.as_actor(),
