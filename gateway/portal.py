@@ -75,12 +75,26 @@ class PageCache:
     def __init__(self, size=1000):
         self.size = size
         self.entries = collections.OrderedDict()
+        self.rebuilding = set()
 
     def get(self, key, ttl):
         entry = self.entries.get(key)
         if entry is None or time.monotonic() - entry.at >= ttl:
             return None
         return entry
+
+    def get_or_claim(self, key, ttl):
+        """The page to answer with, or None when the caller must build it. Once a page
+        expires, ONE request rebuilds it while the others get the expired copy for those
+        few milliseconds (no stampede of renders and RPCs every TTL)."""
+        entry = self.entries.get(key)
+        if entry is not None and (time.monotonic() - entry.at < ttl or key in self.rebuilding):
+            return entry
+        self.rebuilding.add(key)
+        return None
+
+    def release(self, key):
+        self.rebuilding.discard(key)
 
     def put(self, key, entry):
         self.entries[key] = entry
@@ -120,11 +134,16 @@ class PortalPageEntrypoint(JsonHttpEntrypoint):
 
     def handle_request(self, request):
         ttl = cache_seconds(self.container.config)
-        if ttl > 0:
-            entry = PAGES.get((request.host_url, request.full_path), ttl)
-            if entry is not None:
-                return cached_answer(request, entry)
-        return super().handle_request(request)
+        if ttl <= 0:
+            return super().handle_request(request)
+        key = (request.host_url, request.full_path)
+        entry = PAGES.get_or_claim(key, ttl)
+        if entry is not None:
+            return cached_answer(request, entry)
+        try:
+            return super().handle_request(request)
+        finally:
+            PAGES.release(key)
 
 
 portal_page = PortalPageEntrypoint.decorator
