@@ -1,7 +1,9 @@
 """Test support: a clean test database and vhost, in-process service runners, the whole
 platform as real processes, an AMQP event probe, and condition waits."""
+import ctypes
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -113,6 +115,20 @@ class EventProbe:
             pass
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid):
+    """A preexec_fn: the child gets SIGTERM when the test run that started it dies. Without it a
+    killed pytest (a CI time-out, ``timeout``, Ctrl-C twice) leaves a platform running against the
+    test database, and the next run's demo seeding deadlocks with its timers."""
+    def arrange():
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:  # the parent died before the prctl took effect
+            os._exit(1)
+    return arrange
+
+
 class PlatformProcesses:
     """The platform's processes started as in production (``python -m kernel.runner``)."""
 
@@ -133,7 +149,8 @@ class PlatformProcesses:
                    PYTHONWARNINGS="ignore", **(extra_env or {}))
         log = open(os.path.join(self.log_dir, f"{name}.log"), "ab")
         self.procs[name] = subprocess.Popen([PYTHON, "-m", "kernel.runner", self.modules[name]], cwd=ROOT,
-                                            env=env, stdout=log, stderr=subprocess.STDOUT)
+                                            env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            preexec_fn=die_with_parent(os.getpid()))
         return self.procs[name]
 
     def start_all(self):

@@ -9160,6 +9160,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                /** @description only meetings this deputy belongs to */
+                member?: string;
             };
             header?: never;
             path?: never;
