@@ -75,50 +75,41 @@ class UnconfirmedRpc(Rpc):
 unconfirmed_rpc = UnconfirmedRpc.decorator
 
 
-class BenchBackend(Live):
-    name = "bench_backend"
+def backend_service(name, entrypoint):
+    """The trivial RPC back end, its entrypoints made with ``entrypoint``."""
+    class Backend(Live):
+        @entrypoint
+        def get(self, deputy_id):
+            return dict(DEPUTY, id=deputy_id, code=deputy_id)
 
-    @unconfirmed_rpc
-    def get(self, deputy_id):
-        return dict(DEPUTY, id=deputy_id, code=deputy_id)
+        @entrypoint
+        def ping(self):
+            return "pong"
 
-    @unconfirmed_rpc
-    def ping(self):
-        return "pong"
-
-
-class BenchFront(Live):
-    name = "bench_front"
-
-    backend = RpcProxy("bench_backend", use_confirms=False)
-
-    @http("GET", "/deputies/<deputy_id>")
-    def get_deputy(self, request, deputy_id):
-        return 200, {"Content-Type": "application/json"}, json.dumps(self.backend.get(deputy_id),
-                                                                    ensure_ascii=False)
+    Backend.name = Backend.__name__ = name
+    return Backend
 
 
-class BenchBackendStock(Live):
-    name = "bench_backend_stock"
+def front_service(name, backend, **proxy_options):
+    """The bare @http front making one RPC to ``backend`` per request."""
+    class Front(Live):
+        backend_rpc = RpcProxy(backend, **proxy_options)
 
-    @rpc
-    def get(self, deputy_id):
-        return dict(DEPUTY, id=deputy_id, code=deputy_id)
+        @http("GET", "/deputies/<deputy_id>")
+        def get_deputy(self, request, deputy_id):
+            return 200, {"Content-Type": "application/json"}, json.dumps(self.backend_rpc.get(deputy_id),
+                                                                        ensure_ascii=False)
 
-    @rpc
-    def ping(self):
-        return "pong"
+    Front.name = Front.__name__ = name
+    return Front
 
 
-class BenchFrontStock(Live):
-    name = "bench_front_stock"
-
-    backend = RpcProxy("bench_backend_stock")
-
-    @http("GET", "/deputies/<deputy_id>")
-    def get_deputy(self, request, deputy_id):
-        return 200, {"Content-Type": "application/json"}, json.dumps(self.backend.get(deputy_id),
-                                                                    ensure_ascii=False)
+# (d): the same RPC publishing settings as the platform's (no publisher confirms either way)
+BenchBackend = backend_service("bench_backend", unconfirmed_rpc)
+BenchFront = front_service("bench_front", "bench_backend", use_confirms=False)
+# (d stock), and (b): nameko as it comes (request and reply confirmed)
+BenchBackendStock = backend_service("bench_backend_stock", rpc)
+BenchFrontStock = front_service("bench_front_stock", "bench_backend_stock")
 
 
 class BenchSink(Live):
