@@ -195,7 +195,8 @@ def run_all(env, log_dir, args, wrk):
             from bench import suggestions
             step("(s) suggestions filed through the gateway -> acked by a pika department subscriber")
             results["s"] = suggestions.run({"gateway": gateway}, env, results, writers=args.writers, log=step,
-                                           meter=meter, backlog=args.backlog)
+                                           meter=meter, backlog=args.backlog, seconds=args.write_seconds,
+                                           half_seconds=args.half_seconds)
         if "voting" in services and args.plenary_members:  # issue 4 (bench/plenary.py)
             from bench import plenary
             step(f"(p) plenary: {args.plenary_members} members sign in and vote through the gateway")
@@ -229,8 +230,8 @@ def parse_args(argv):
                         help="green threads dispatching events in (c)")
     parser.add_argument("--writers", type=lambda s: [int(x) for x in s.split(",")], default=[4, 8, 16],
                         help="closed-loop writer counts tried for (f), comma-separated; the best counts")
-    parser.add_argument("--write-seconds", type=float, default=6.0, help="duration of each closed loop of (f)")
-    parser.add_argument("--half-seconds", type=float, default=8.0, help="duration of the half-rate loop of (f)")
+    parser.add_argument("--write-seconds", type=float, default=6.0, help="duration of each closed loop of (f) and (s)")
+    parser.add_argument("--half-seconds", type=float, default=8.0, help="duration of the half-rate loops of (f) and (s)")
     parser.add_argument("--backlog", type=int, default=10000,
                         help="department events of the (s) backlog figure (bench/suggestions.py); 0 skips it")
     parser.add_argument("--plenary-members", type=int, default=3000,
