@@ -25,9 +25,10 @@ def _ratio(value, baseline):
 
 
 def event_baseline(results, in_flight):
-    """(label, result) of the raw event-dispatch baseline with ``in_flight`` dispatchers."""
+    """(label, result) of the raw event-dispatch baseline with ``in_flight`` dispatchers (cN),
+    else (c) with one in flight ({} when there is none); its rate is None when it failed."""
     same = (results.get("c_at") or {}).get(str(in_flight))
-    return (f"c{in_flight}", same) if same else ("c", results["c"])
+    return (f"c{in_flight}", same) if same else ("c", results.get("c") or {})
 
 
 def build(results):

@@ -49,6 +49,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pika
 import requests
 
+from bench.report import event_baseline
 from bench.stats import summary_ms
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -453,7 +454,8 @@ def run(urls, env, baselines, writers=(4, 8, 16), seconds=6.0, half_seconds=8.0,
                 best = outcome
         result["assign_max"] = best
         # baseline: the raw event rate with as many in flight as the best loop had workers
-        baseline_key, raw_events = event_baseline(baselines, best["workers"])
+        baseline_key, baseline = event_baseline(baselines or {}, best["workers"])
+        raw_events = baseline.get("rate")
         result["raw_event_dispatch_rate"], result["raw_event_baseline"] = raw_events, baseline_key
         result["ratio_to_event_dispatch"] = round(best["rate"] / raw_events, 3) if raw_events else None
         result["target_ratio"] = 0.2
@@ -477,16 +479,6 @@ def run(urls, env, baselines, writers=(4, 8, 16), seconds=6.0, half_seconds=8.0,
         log(f"(s) backlog: {backlog} department events with the subscriber offline, then drained")
         result["backlog"] = backlog_drain(env, uri, amqp_uri, department, template, backlog)
     return result
-
-
-def event_baseline(baselines, in_flight):
-    """(name, rate) of the raw event-dispatch baseline with ``in_flight`` dispatchers (cN), else
-    (c) with one in flight; rate None when that baseline failed."""
-    baselines = baselines or {}
-    same = (baselines.get("c_at") or {}).get(str(in_flight))
-    if same:
-        return f"c{in_flight}", same.get("rate")
-    return "c", (baselines.get("c") or {}).get("rate")
 
 
 def _template(filer, department, amqp_uri):
