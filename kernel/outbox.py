@@ -38,6 +38,11 @@ BACKLOG_EVERY_SECONDS = 1.0
 KEEP_PUBLISHED = datetime.timedelta(days=7)
 
 
+def relay_lock_key(service):
+    """The advisory lock (one bigint) whose holder is ``service``'s one publishing relay."""
+    return zlib.crc32(f"outbox-relay:{service}".encode())
+
+
 def exchange_for(name):
     # Same declaration nameko uses for "<service>.events", so both sides agree.
     return Exchange(name, type="topic", durable=True, delivery_mode=2)
@@ -50,7 +55,7 @@ class OutboxRelay(DependencyProvider):
         self.dsn = service_dsn(config, self.service)
         self.amqp_uri = config["AMQP_URI"]
         self.metrics = service_metrics(self.service)
-        self.lock_key = zlib.crc32(f"outbox-relay:{self.service}".encode())
+        self.lock_key = relay_lock_key(self.service)
         self.running = False
         self.leader = False
         self.last_loop = 0.0
