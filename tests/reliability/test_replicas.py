@@ -246,6 +246,8 @@ def test_two_replicas_of_everything_share_the_work_without_duplicates_or_loss(st
     audit = staff.get(f"{item_url}/audit", timeout=30).json()
     in_box = collections.Counter(b["leaf_hash"] for b in audit["ballots"])
     assert all(in_box[receipt] == 1 for receipt in receipts.values()), in_box
+    positions = [checkpoint["last_seq"] for checkpoint in audit["checkpoints"]]
+    assert len(positions) == len(set(positions)), "two tickers took the same checkpoint"
     assert closed["voted"] == len(COMMITTEE)
     for choice in ("yes", "no", "abstain"):
         assert closed[choice] == sum(1 for code in COMMITTEE if CHOICE_OF[code] == choice), (choice, closed)
