@@ -4,8 +4,8 @@ Use cases write events into their schema's ``outbox`` table in the same transact
 their state change (``UnitOfWork.emit``). This relay publishes those rows to RabbitMQ
 with publisher confirms, in id order, then marks them sent. Only one replica of a service
 relays at a time, which keeps per-aggregate (indeed global) order: the relay that holds the
-service's session advisory lock (``pg_try_advisory_lock``) publishes; the others keep trying
-for it once a second. The lock lives as long as the leader's database session, so a leader
+service's session advisory lock (``pg_try_advisory_lock``) publishes; the others try for it
+once a second. The lock lives as long as the leader's database session, so a leader
 that dies (or loses the database or the broker, which closes its session) frees it and
 another replica takes over within about a second. ``<service>_outbox_relay_leader`` shows
 which process holds it. A crash between publish and mark re-publishes on takeover or
@@ -35,6 +35,7 @@ BATCH_SIZE = 500
 IDLE_WAIT_SECONDS = 1.0
 PURGE_EVERY_SECONDS = 600
 BACKLOG_EVERY_SECONDS = 1.0
+LOCK_TRY_EVERY_SECONDS = 1.0   # a follower's tries for the relay lock (not one per NOTIFY it wakes on)
 KEEP_PUBLISHED = datetime.timedelta(days=7)
 
 
@@ -103,9 +104,11 @@ class OutboxRelay(DependencyProvider):
             db.execute(sql.SQL("LISTEN {}").format(sql.Identifier(outbox_channel(self.service))))
             producer = broker.Producer()
             self._set_leader(False)  # a new session holds no lock yet
+            last_lock_try = -LOCK_TRY_EVERY_SECONDS
             while self.running:
                 self.last_loop = time.monotonic()
-                if not self.leader:
+                if not self.leader and time.monotonic() - last_lock_try >= LOCK_TRY_EVERY_SECONDS:
+                    last_lock_try = time.monotonic()
                     self._set_leader(db.execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,)).fetchone()[0])
                 if self.leader and self._publish_batch(db, producer) == BATCH_SIZE:
                     continue  # more waiting: no need to sleep

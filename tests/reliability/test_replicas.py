@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from services.deputy.demo import STANDING_COMMITTEE_CODES
+from tests.reliability.meetings import CHOICE_OF, COMMITTEE, close_item, named_item
 from tests.support.platform import EventProbe, account_headers, eventually, replicas
 from tests.support.sse import SseStream
 
@@ -34,8 +34,6 @@ FILINGS = 60
 TWICE_EVERY = 5             # every 5th key is sent through both gateways at once
 KILL_AFTER = 15             # filings answered before the relay's replica is killed
 DEPUTIES = ("D0001", "D0002", "D0004", "D0005")
-COMMITTEE = list(STANDING_COMMITTEE_CODES)
-CHOICE_OF = {code: ("yes", "no", "abstain")[i % 3] for i, code in enumerate(COMMITTEE)}
 RETRY_FOR_SECONDS = 120     # a request still unanswered after this long fails the test
 RETRIABLE = (503, 504)
 
@@ -92,16 +90,7 @@ def test_two_replicas_of_everything_share_the_work_without_duplicates_or_loss(st
 
     # A meeting with an open named item, and a live stream of it on each gateway.
     staff = platform.client("gateway-2")
-    created = staff.post("/api/v1/meetings", as_user="staff", json={
-        "title": "多副本表决", "kind": "standing_committee", "starts_at": "2026-11-30T09:00:00+08:00",
-        "members": COMMITTEE})
-    assert created.status_code == 201, created.text
-    meeting = created.json()["id"]
-    for code in COMMITTEE:
-        assert staff.post(f"/api/v1/meetings/{meeting}/checkin", as_user="staff",
-                          json={"deputy_id": code}).status_code == 200
-    item = staff.post(f"/api/v1/meetings/{meeting}/items", as_user="staff",
-                      json={"kind": "resolution", "title": "多副本期间的表决", "mode": "named"}).json()["id"]
+    meeting, item = named_item(staff, "多副本表决", "多副本期间的表决")
     streams = [SseStream(f"{url}/api/v1/meetings/{meeting}/live") for url in urls]
     for stream in streams:
         assert stream.status_code == 200
@@ -230,20 +219,11 @@ def test_two_replicas_of_everything_share_the_work_without_duplicates_or_loss(st
     for stream in streams:
         stream.wait_event("tally_updated", where=lambda d: d["item_id"] == item and d["voted"] == len(COMMITTEE),
                           timeout=30)
-    item_url = f"/api/v1/meetings/{meeting}/items/{item}"
-
-    def close():
-        # A close whose answer was lost to a deadline (loaded host) is closed all the same:
-        # then the close is a 409 and the result is read instead.
-        answer = staff.post(f"{item_url}/close", as_user="staff", timeout=30)
-        if answer.status_code == 409:
-            answer = staff.get(f"{item_url}/result", as_user="staff", timeout=30)
-        return answer.status_code == 200 and answer.json().get("final") and answer.json()
-    closed = eventually(close, timeout=60, what="the item to close")
+    closed = close_item(staff, meeting, item)
     for stream in streams:
         stream.wait_event("vote_closed", where=lambda d: d["item_id"] == item, timeout=30)
         stream.close()
-    audit = staff.get(f"{item_url}/audit", timeout=30).json()
+    audit = staff.get(f"/api/v1/meetings/{meeting}/items/{item}/audit", timeout=30).json()
     in_box = collections.Counter(b["leaf_hash"] for b in audit["ballots"])
     assert all(in_box[receipt] == 1 for receipt in receipts.values()), in_box
     positions = [checkpoint["last_seq"] for checkpoint in audit["checkpoints"]]
