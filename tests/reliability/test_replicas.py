@@ -6,8 +6,9 @@ The burst: deputies file suggestions through both gateways with Idempotency-Keys
 sent through both gateways at once), retrying a filing that got no answer (503/504/connection
 error) with the same key as API.md tells clients to; members of the standing committee cast
 their ballots through both gateways. Mid-burst the suggestion replica whose relay publishes
-is killed: the other replica takes the relay lock over and the filings it was serving are
-answered by the survivor. Checked: every filing converges on one suggestion, each
+is killed: the other replica takes the relay lock over, and what the killed one was serving
+reaches the survivor (the broker redelivers what it had not acked; a client whose answer was
+lost retries). Checked: every filing converges on one suggestion, each
 ``suggestion_submitted`` event is published (first arrivals in outbox order: one relay at a
 time) and applied once by the deputy service's duty records; every acknowledged ballot is in
 the box once and the result counts each member once; both gateways' streams carry the tally
@@ -73,7 +74,7 @@ def sole_leader(platform, service):
     return leaders[0] if len(leaders) == 1 else None
 
 
-def test_two_replicas_of_everything_share_the_work_without_duplicates_or_loss(stack, launch, config):
+def test_two_replicas_of_everything_share_the_work_without_duplicates_or_loss(stack, launch):
     platform = launch(PROCESSES)
     urls = [platform.url(name) for name in GATEWAYS]
     for url in urls:
