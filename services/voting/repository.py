@@ -313,8 +313,9 @@ class BallotRepository:
         return self.cursor.fetchone()[0]
 
     def add_checkpoint(self, item_id, ballots, last_seq, root):
-        self.cursor.execute("INSERT INTO ballot_checkpoints (item_id, ballots, last_seq, root) VALUES (%s, %s, %s, %s)",
-                            (item_id, ballots, last_seq, root))
+        """Once per position of the log: another replica's ticker may have taken it already."""
+        self.cursor.execute("INSERT INTO ballot_checkpoints (item_id, ballots, last_seq, root) VALUES (%s, %s, %s, %s) "
+                            "ON CONFLICT (item_id, last_seq) DO NOTHING", (item_id, ballots, last_seq, root))
 
     def checkpoints(self, item_id):
         self.cursor.execute("SELECT ballots, last_seq, root FROM ballot_checkpoints WHERE item_id = %s ORDER BY id",

@@ -28,6 +28,19 @@ PROCESSES = {  # name -> module, as in deploy/Procfile
 }
 
 
+def service_of(name):
+    """The platform process a test process name runs: a replica is named ``<process>-<k>``
+    ("suggestion-2" runs the suggestion service)."""
+    base, _, number = name.rpartition("-")
+    return base if base in PROCESSES and number.isdigit() else name
+
+
+def replicas(count, names=tuple(PROCESSES)):
+    """Process names of ``count`` replicas of each of ``names``: the first keeps the plain
+    name ("gateway", "gateway-2", ...)."""
+    return tuple(name if k == 1 else f"{name}-{k}" for name in names for k in range(1, count + 1))
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -136,19 +149,24 @@ class PlatformProcesses:
         self.env = env
         self.log_dir = log_dir
         self.names = names
-        self.modules = dict(PROCESSES, **(modules or {}))  # e.g. {"gateway2": "gateway.service"}
+        # e.g. {"gateway2": "gateway.service"}; replicas ("suggestion-2") need no entry (service_of)
+        self.modules = dict(PROCESSES, **(modules or {}))
         self.ports = {name: free_port() for name in names}
         self.procs = {}
 
     @property
     def gateway_url(self):
-        return f"http://127.0.0.1:{self.ports['gateway']}"
+        return self.url("gateway")
+
+    def url(self, name):
+        return f"http://127.0.0.1:{self.ports[name]}"
 
     def start(self, name, extra_env=None):
         env = dict(self.env, WEB_SERVER_ADDRESS=f"127.0.0.1:{self.ports[name]}", PYTHONUNBUFFERED="1",
                    PYTHONWARNINGS="ignore", **(extra_env or {}))
         log = open(os.path.join(self.log_dir, f"{name}.log"), "ab")
-        self.procs[name] = subprocess.Popen([PYTHON, "-m", "kernel.runner", self.modules[name]], cwd=ROOT,
+        module = self.modules.get(name) or self.modules[service_of(name)]
+        self.procs[name] = subprocess.Popen([PYTHON, "-m", "kernel.runner", module], cwd=ROOT,
                                             env=env, stdout=log, stderr=subprocess.STDOUT,
                                             preexec_fn=die_with_parent(os.getpid()))
         return self.procs[name]
