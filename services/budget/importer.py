@@ -5,10 +5,11 @@
 One pass over the file finds its encoding (UTF-8, else GB18030 ⊇ GBK) and counts its rows;
 then, in ONE transaction: the rows stream into a temporary staging table with ``COPY`` (CSV
 bytes go to the server as they are, with the file's encoding; XLSX rows are read one by
-one with openpyxl's read-only mode), are validated in SQL (one scan writes the row-level
-error report: spreadsheet row, column, reason), and are either merged into ``payments`` /
-``budget_lines`` (the import committed, ``payments_imported`` in the outbox) or not at all
-(the import rejected, only its report stored). After a committed import the rules run as
+one with openpyxl's read-only mode), are merged into ``payments`` / ``budget_lines`` by one
+``INSERT ... SELECT`` (a fast one for canonical payment files, else a careful parse), and any
+row the merge left out is checked in SQL (one scan writes the row-level error report:
+spreadsheet row, column, reason). The import either commits (``payments_imported`` in the
+outbox) or is rolled back whole (rejected, only its report stored). After a committed import the rules run as
 of the latest payment date. Memory stays flat in the size of the file.
 
 No eventlet here: plain psycopg with its C wait function.
@@ -191,10 +192,9 @@ WHERE NOT good.ok AND e.msg IS NOT NULL
 # The fast path: a file whose codes are all known (FAST_CODES_UNKNOWN: one scan of the staging
 # table, each distinct code looked up once instead of three joins per row) and whose dates are
 # all YYYY-MM-DD and amounts plain decimals (what treasury systems export) is merged by one
-# statement that casts them directly. Any other spelling turns
-# into 'invalid' and the cast error sends the import to PAYMENT_MERGE, which reads every accepted
-# spelling; a voucher already stored or repeated in the file fails the primary key and does the
-# same. A row this statement leaves out (wrong year, zero amount, unknown code, empty field)
+# statement that casts them directly. Any other spelling turns into 'invalid' and the cast error
+# sends the import to PAYMENT_MERGE, which reads every accepted spelling; a voucher already
+# stored or repeated in the file fails the primary key and does the same. A row this statement leaves out (wrong year, zero amount, unknown code, empty field)
 # makes the count short, and the checks then report it.
 PAYMENT_FAST_MERGE = """
 INSERT INTO payments (voucher_no, year, pay_date, unit_code, func_code, econ_code, project_code, line_ref,
@@ -228,10 +228,10 @@ WHERE (c.set_bits = 3 AND NOT EXISTS (SELECT 1 FROM units u WHERE u.code = c.uni
    OR (c.set_bits = 6 AND NOT EXISTS (SELECT 1 FROM econ_classes e WHERE e.code = c.econ_code))
 """
 
-# The merge of a file whose rows are all new is this one statement, which parses each row once
-# and writes it (no ON CONFLICT: its speculative insertion costs per row; vouchers already
-# stored are left out by an anti-join, and a voucher repeated in the file fails the primary key,
-# which sends the import down the checks' path). A row left out here is either stored with
+# The careful merge parses each row once, with every accepted spelling, and writes it (no ON
+# CONFLICT: its speculative insertion costs per row; vouchers already stored are left out by an
+# anti-join, and a voucher repeated in the file fails the primary key, which sends the import
+# down the checks' path). A row left out here is either stored with
 # the same content (skipped) or an error that PAYMENT_CHECKS reports: the filter is the checks'
 # "ok" test without the two tests that need the whole file (repeats) or the stored row (content).
 PAYMENT_MERGE = """
@@ -484,10 +484,11 @@ def _run(conn, progress, import_id, import_dir):
 
 
 def _merge_payments(cursor, params, staged, labels, timer):
-    """Insert the file's new payments; the number inserted. Rows left out (stored with the same
-    content: skipped; or errors) send the import through the checks, as does a voucher repeated
-    in the file (the primary key refuses it). Imports merge one at a time (an advisory lock
-    for the transaction), so the anti-join sees every voucher another import committed."""
+    """Insert the file's new payments (the fast merge, else the careful one); the number
+    inserted. Rows left out (stored with the same content: skipped; or errors) send the import
+    through the checks, as does a voucher repeated in the file (the primary key refuses it).
+    Imports merge one at a time (an advisory lock for the transaction), so neither merge races
+    another import's commit of the same voucher."""
     cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended('budget-import-merge', 0))")
     cursor.execute("SAVEPOINT merge")
     inserted = None
@@ -500,7 +501,6 @@ def _merge_payments(cursor, params, staged, labels, timer):
             cursor.execute("ROLLBACK TO SAVEPOINT merge")
     if inserted is None:
         timer.lap("fast_merge_abandoned")
-    if inserted is None:
         cursor.execute("ANALYZE stage")  # row count and value spread for the joins' plans
         try:
             cursor.execute(_sql(PAYMENT_MERGE), params)
