@@ -35,6 +35,7 @@ CHUNK = 1 << 20
 MAX_REPORTED_ERRORS = 1000
 PROGRESS_EVERY_SECONDS = 0.3
 IMPORT_WORK_MEM = "64MB"
+IMPORT_APPLICATION_NAME = "budget-import"
 
 
 # -- reading the file ---------------------------------------------------------------------------
@@ -313,7 +314,7 @@ class Progress:
     transaction is still open, at most every PROGRESS_EVERY_SECONDS."""
 
     def __init__(self, dsn, import_id):
-        self.conn = psycopg.connect(dsn, autocommit=True)
+        self.conn = psycopg.connect(dsn, autocommit=True, application_name="budget-import-progress")
         self.import_id = import_id
         self.last = 0.0
 
@@ -373,7 +374,7 @@ def stream_xlsx(cursor, rows, fields, progress):
 
 def run_import(dsn, import_id, import_dir):
     """Import one file; returns the import's final row as a dict."""
-    conn = psycopg.connect(dsn)
+    conn = psycopg.connect(dsn, application_name=IMPORT_APPLICATION_NAME)  # named in pg_stat_activity
     progress = Progress(dsn, import_id)
     try:
         return _run(conn, progress, import_id, import_dir)
