@@ -883,8 +883,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The signed-in deputy's notifications, newest first (unread=true: only unread); 'unread' counts all unread ones
-         * @description Roles: deputy
+         * The signed-in deputy's notifications, or the staff's shared inbox (raised budget alerts), newest first (unread=true: only unread); 'unread' counts all unread ones
+         * @description Roles: deputy, staff
          */
         get: operations["list_my_notifications"];
         put?: never;
@@ -905,8 +905,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mark all of the signed-in deputy's notifications as read
-         * @description Roles: deputy
+         * Mark all notifications of the signed-in deputy's (or the staff's) inbox as read
+         * @description Roles: deputy, staff
          */
         post: operations["read_all_my_notifications"];
         delete?: never;
@@ -925,8 +925,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mark one of the signed-in deputy's notifications as read (404 for anyone else's)
-         * @description Roles: deputy
+         * Mark one notification of the signed-in deputy's (or the staff's) inbox as read (404 for anyone else's)
+         * @description Roles: deputy, staff
          */
         post: operations["read_my_notification"];
         delete?: never;
@@ -3181,7 +3181,7 @@ export interface components {
             read_at?: string | null;
             subject: string;
             suggestion_id?: string | null;
-            /** @description the suggestion event, e.g. suggestion_assigned */
+            /** @description the event, e.g. suggestion_assigned or budget_alert_raised (staff) */
             type: string;
         };
         NotificationPage: {
