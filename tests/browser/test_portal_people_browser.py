@@ -6,20 +6,11 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.support.platform import eventually, new_deputy_payload
+from tests.browser.mobile_deputies import settled
+from tests.support.platform import new_deputy_payload
 
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 TODAY = datetime.datetime.now(BEIJING).date()
-
-
-def settled(call, status, what):
-    """The answer of ``call`` once it has ``status`` (504 while a loaded machine warms up;
-    the writes carry an Idempotency-Key, so a retry is safe)."""
-    def once():
-        response = call()
-        assert response.status_code in (status, 504), response.text
-        return response if response.status_code == status else None
-    return eventually(once, timeout=60, what=what).json()
 
 
 def test_a_voter_finds_a_reception_day_and_opens_a_deputys_profile(phone, gateway, client):
