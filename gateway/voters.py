@@ -12,8 +12,8 @@ from kernel.errors import ValidationFailed, load_payload
 from services.deputy.voters_schemas import (AnswerSchema, ClassifySchema, CloseSchema, ConvertSchema, DeclineSchema,
                                             ForwardSchema, OpinionCreateSchema, OpinionPageSchema, OpinionQuerySchema,
                                             OpinionSchema, ReceptionCreateSchema, ReceptionHeldSchema,
-                                            ReceptionPageSchema, ReceptionQuerySchema, ReceptionSchema, StationOpinionCreateSchema,
-                                            TrackingSchema)
+                                            ReceptionPageSchema, ReceptionQuerySchema, ReceptionSchema,
+                                            StationOpinionCreateSchema, TrackingSchema)
 
 STAFF = ("staff",)
 HANDLERS = ("deputy", "staff")

@@ -153,9 +153,8 @@ def submit_opinion(command, uow, tracking_code=None):
         row = None
         while row is None:   # a clash of random codes is next to impossible; then draw again
             row = uow.voters.add_opinion(tracking_code or voters.new_tracking_code(), command["station"],
-                                         command["content"],
-                                         command.get("category"), command.get("name"), command.get("contact"),
-                                         _entry("received", {"role": "public"}))
+                                         command["content"], command.get("category"), command.get("name"),
+                                         command.get("contact"), _entry("received", {"role": "public"}))
             if row is None and tracking_code:
                 raise Conflict("tracking code taken", {"tracking_code": [f"{tracking_code} exists"]})
         uow.emit(events.OPINION_RECEIVED, {"tracking_code": row["tracking_code"], "station_code": row["station_code"],

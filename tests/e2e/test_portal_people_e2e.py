@@ -71,6 +71,8 @@ def test_a_reception_day_appears_on_the_stations_pages_with_the_deputies_on_duty
     assert "内部备注不公开" not in page
     for marker in ("县级人大代表之家 1 个", "镇级代表中心联络站 10 个", "村（社区）代表联络站 40 个"):
         assert marker in page
+    tree = page[page.index('class="station-tree"'):]
+    assert len(set(re.findall(r'href="/portal/stations/([^"]+)"', tree))) == 51      # every station, nested
 
     own = public_page(client, f"/portal/stations/{station}")
     assert day.isoformat() in own and "14:30—17:15" in own and sitter["name"] in own
