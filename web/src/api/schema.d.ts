@@ -1565,6 +1565,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stations/{code}/opinions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same as POST /api/v1/opinions, the station taken from the path (a station's own form); a station in the body as well is refused (400) */
+        post: operations["submit_station_opinion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stations/{code}/receptions": {
         parameters: {
             query?: never;
@@ -3598,6 +3615,13 @@ export interface components {
             reception_day?: string;
             town?: string | null;
         };
+        StationOpinionCreate: {
+            category?: string | null;
+            /** @description phone or e-mail; only staff and the assigned deputy see it */
+            contact?: string | null;
+            content: string;
+            name?: string | null;
+        };
         Stats: {
             filters?: {
                 [key: string]: unknown;
@@ -3691,6 +3715,12 @@ export interface components {
             items?: components["schemas"]["SuggestionView"][];
             total?: number;
         };
+        SuggestionSource: {
+            /** @enum {string} */
+            kind: "opinion";
+            station_code: string;
+            tracking_code: string;
+        };
         SuggestionView: {
             accepted_at?: string | null;
             assigned_at?: string | null;
@@ -3730,6 +3760,8 @@ export interface components {
             replies?: components["schemas"]["PublicReply"][];
             satisfaction?: string | null;
             session?: number | null;
+            /** @description the voter's opinion it was converted from (by tracking code), or null; not in the public view */
+            source?: components["schemas"]["SuggestionSource"] | (Record<string, never> | null);
             status?: string;
             submitted_at?: string;
             term?: number;
@@ -12691,6 +12723,124 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DEADLINE_EXCEEDED */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submit_station_opinion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StationOpinionCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tracking"];
+                };
+            };
+            /** @description VALIDATION_ERROR / MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNPROCESSABLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: too many failed sign-ins for this account or from this client; details.retry_after_seconds says how long to wait */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
