@@ -3,6 +3,7 @@
 # RabbitMQ answer (installing/starting them locally when needed).
 #
 #   make run                      whole platform (gateway on http://127.0.0.1:8080)
+#   make run REPLICAS=gateway=2,suggestion=2   N replicas of any process (ports: deploy/Procfile)
 #   make test                     all tests (pytest.ini: testpaths = tests)
 #   make test PYTEST_ARGS="tests/unit -x -k budget"   (a narrowed run skips the browser tests)
 #   make test-browser             the browser tests alone (Playwright + Debian chromium)

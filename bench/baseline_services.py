@@ -6,9 +6,14 @@ Each role is its own process, started like a platform process (same config file,
 ``max_workers``, same broker), so the figures compare like with like:
 
 * ``rpc``    -- ``bench_backend``: ``get(deputy_id)`` returns a fixed deputy-shaped dict
-                (no database): the "trivial service" of the RPC and @http+RPC baselines.
+                (no database): the "trivial service" of the @http+RPC baseline (d). Its replies
+                go without publisher confirms, as the platform's do (kernel.consumer.UnconfirmedPublisher).
 * ``http``   -- ``bench_front``: plain nameko ``@http`` GET /deputies/<id> making one RPC
-                to ``bench_backend`` (the bare counterpart of gateway -> deputy).
+                to ``bench_backend`` with ``RpcProxy(..., use_confirms=False)``: the bare
+                counterpart of gateway -> deputy with the same RPC publishing settings.
+* ``rpc-stock``, ``http-stock`` -- ``bench_backend_stock``, ``bench_front_stock``: the same with
+                nameko's stock ``@rpc`` and ``RpcProxy`` (request and reply confirmed), printed
+                beside (d) for information; (b) calls ``bench_backend_stock``.
 * ``events`` -- ``bench_sink``: a plain nameko ``@event_handler`` that counts events in
                 memory; ``count()`` over RPC tells the client how many it has seen.
 """
@@ -20,8 +25,10 @@ import json  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
 
+from nameko.amqp.publish import Publisher  # noqa: E402
+from nameko.constants import AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER, SERIALIZER_CONFIG_KEY  # noqa: E402
 from nameko.events import event_handler  # noqa: E402
-from nameko.rpc import RpcProxy, rpc  # noqa: E402
+from nameko.rpc import Responder, Rpc, RpcConsumer, RpcProxy, get_rpc_exchange, rpc  # noqa: E402
 from nameko.web.handlers import http  # noqa: E402
 
 EVENT_SOURCE = "bench_source"
@@ -41,27 +48,68 @@ class Live:
         return json.dumps({"service": self.name, "live": True})
 
 
-class BenchBackend(Live):
-    name = "bench_backend"
-
-    @rpc
-    def get(self, deputy_id):
-        return dict(DEPUTY, id=deputy_id, code=deputy_id)
-
-    @rpc
-    def ping(self):
-        return "pong"
+class UnconfirmedReplyPublisher(Publisher):
+    use_confirms = False
 
 
-class BenchFront(Live):
-    name = "bench_front"
+class UnconfirmedResponder(Responder):
+    publisher_cls = UnconfirmedReplyPublisher
 
-    backend = RpcProxy("bench_backend")
 
-    @http("GET", "/deputies/<deputy_id>")
-    def get_deputy(self, request, deputy_id):
-        return 200, {"Content-Type": "application/json"}, json.dumps(self.backend.get(deputy_id),
-                                                                    ensure_ascii=False)
+class UnconfirmedRpcConsumer(RpcConsumer):
+    """nameko's RpcConsumer, replying without a publisher confirm (nothing else changed)."""
+
+    def handle_result(self, message, result, exc_info):
+        config = self.container.config
+        responder = UnconfirmedResponder(config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
+                                         config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message)
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+class UnconfirmedRpc(Rpc):
+    rpc_consumer = UnconfirmedRpcConsumer()
+
+
+unconfirmed_rpc = UnconfirmedRpc.decorator
+
+
+def backend_service(name, entrypoint):
+    """The trivial RPC back end, its entrypoints made with ``entrypoint``."""
+    class Backend(Live):
+        @entrypoint
+        def get(self, deputy_id):
+            return dict(DEPUTY, id=deputy_id, code=deputy_id)
+
+        @entrypoint
+        def ping(self):
+            return "pong"
+
+    Backend.name = Backend.__name__ = name
+    return Backend
+
+
+def front_service(name, backend, **proxy_options):
+    """The bare @http front making one RPC to ``backend`` per request."""
+    class Front(Live):
+        backend_rpc = RpcProxy(backend, **proxy_options)
+
+        @http("GET", "/deputies/<deputy_id>")
+        def get_deputy(self, request, deputy_id):
+            return 200, {"Content-Type": "application/json"}, json.dumps(self.backend_rpc.get(deputy_id),
+                                                                        ensure_ascii=False)
+
+    Front.name = Front.__name__ = name
+    return Front
+
+
+# (d): the same RPC publishing settings as the platform's (no publisher confirms either way)
+BenchBackend = backend_service("bench_backend", unconfirmed_rpc)
+BenchFront = front_service("bench_front", "bench_backend", use_confirms=False)
+# (d stock), and (b): nameko as it comes (request and reply confirmed)
+BenchBackendStock = backend_service("bench_backend_stock", rpc)
+BenchFrontStock = front_service("bench_front_stock", "bench_backend_stock")
 
 
 class BenchSink(Live):
@@ -83,7 +131,8 @@ class BenchSink(Live):
         return 0
 
 
-ROLES = {"rpc": BenchBackend, "http": BenchFront, "events": BenchSink}
+ROLES = {"rpc": BenchBackend, "http": BenchFront, "rpc-stock": BenchBackendStock, "http-stock": BenchFrontStock,
+         "events": BenchSink}
 
 
 def main(argv=None):

@@ -8,10 +8,15 @@
 4. the budget service (``python -m kernel.runner services.budget.service``) starts; a client
    process registers the file (``start_import``, as the gateway does after writing the upload)
    and, while the import runs, calls ``budget.list_units`` every 20 ms: import rows/s (from
-   the call to ``committed``) and that RPC's latency (p50/p99/max) during the import;
-5. the rules over the year's payments (``evaluate``): seconds and payments/s;
+   the call to ``committed``, the worker process's start included) and that RPC's latency
+   (p50/p99/max) during the import; the worker's own seconds per phase from its log line;
+5. once the worker has exited (it runs the rules after its commit, outside the import's rate;
+   their seconds are in its log too), the rules over the year's payments (``evaluate``) alone:
+   seconds and payments/s; then the raw ``COPY`` again, the faster of the two is the baseline;
 6. peak RSS of the budget service process and, apart, of its import worker process, sampled
-   every 50 ms from /proc.
+   every 50 ms from /proc;
+7. CPU seconds of the PostgreSQL backends (local server, /proc): raw COPY's and the import's
+   (``application_name`` budget-import; the rules run on another connection), their ratio.
 
 Targets (issue 11): import/raw COPY >= 0.30; p99 of the concurrent RPC <= 100 ms; the service's
 RSS flat in the file size. Results: bench/results/budget.json.
@@ -37,6 +42,7 @@ VHOST = os.environ.get("BENCH_BUDGET_VHOST", "renda_bench_budget")
 PG = os.environ.get("BENCH_PG", "127.0.0.1:5432")
 AMQP = os.environ.get("BENCH_AMQP", "guest:guest@127.0.0.1:5672")
 RESULTS = os.path.join(ROOT, "bench", "results", "budget.json")
+IDLE_SECONDS = 5.0
 HEADER = "支付凭证号,支付日期,预算单位编码,功能分类编码,经济分类编码,指标文号,收款人名称,收款人账号,收款人类型,金额,摘要\n"
 
 
@@ -96,11 +102,50 @@ def generate(path, rows, seed=11):
         f.write("".join(batch))
 
 
+def backend_cpu_seconds(pid):
+    """CPU seconds (user + system) of a local PostgreSQL backend so far; None if unreadable
+    (another host, or not allowed)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class ImportBackendCpu(threading.Thread):
+    """CPU seconds of the import worker's PostgreSQL backend (application_name budget-import):
+    the last reading before it ends. Load from other work hardly changes a process's own CPU
+    time, so raw COPY's backend CPU over this one is a ratio that a busy host does not skew."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.seconds = {}
+        self.running = True
+
+    def run(self):
+        from services.budget.importer import IMPORT_APPLICATION_NAME
+
+        with psycopg.connect(f"postgresql://postgres@{PG}/{DATABASE}", autocommit=True) as conn:
+            while self.running:
+                for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND "
+                                           "application_name = %s", (DATABASE, IMPORT_APPLICATION_NAME)).fetchall():
+                    cpu = backend_cpu_seconds(pid)
+                    if cpu is not None:
+                        self.seconds[pid] = cpu
+                time.sleep(0.1)
+
+    def total(self):
+        return round(sum(self.seconds.values()), 2) if self.seconds else None
+
+
 def raw_copy(path):
     """COPY the file's rows into a bare 12-column text table (the floor an import can reach)."""
     with psycopg.connect(f"postgresql://postgres@{PG}/{DATABASE}", autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS public.bench_raw_copy")
         conn.execute("CREATE TABLE public.bench_raw_copy (" + ", ".join(f"c{i} text" for i in range(11)) + ")")
+        pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        cpu_before = backend_cpu_seconds(pid)
         started = time.perf_counter()
         with open(path, "rb") as f, conn.cursor() as cursor:
             f.readline()
@@ -108,9 +153,11 @@ def raw_copy(path):
                 while chunk := f.read(1 << 20):
                     copy.write(chunk)
         seconds = time.perf_counter() - started
+        cpu_after = backend_cpu_seconds(pid)
         count = conn.execute("SELECT count(*) FROM public.bench_raw_copy").fetchone()[0]
         conn.execute("DROP TABLE public.bench_raw_copy")
-    return {"rows": count, "seconds": round(seconds, 3), "rate": round(count / seconds, 1)}
+    cpu = round(cpu_after - cpu_before, 2) if cpu_before is not None and cpu_after is not None else None
+    return {"rows": count, "seconds": round(seconds, 3), "rate": round(count / seconds, 1), "backend_cpu": cpu}
 
 
 class RssSampler(threading.Thread):
@@ -175,7 +222,7 @@ def client(args):
                     eventlet.sleep(0.02)
 
         prober = eventlet.spawn(probe)
-        eventlet.sleep(0.5)
+        eventlet.sleep(IDLE_SECONDS)  # the same RPC before the import: the host's own latency now
         idle = list(latencies)
         started = time.perf_counter()
         view = cluster.budget.start_import(actor=staff, payload=spec)
@@ -188,6 +235,10 @@ def client(args):
         during = latencies[len(idle):]
         done.append(True)
         prober.wait()
+        # the worker runs the rules after its commit: wait until it has exited (the parent
+        # watches the process) so that the evaluation below is measured alone
+        print(json.dumps({"committed": True}), flush=True)
+        sys.stdin.readline()
         evaluation_started = time.perf_counter()
         evaluation = cluster.budget.evaluate(actor=staff, payload={"year": 2026, "as_of": "2026-12-31"})
         evaluation_seconds = time.perf_counter() - evaluation_started
@@ -233,19 +284,63 @@ def run(rows):
         spec = {"kind": "payments", "year": 2026, "filename": "bench.csv", "content_hash": digest.hexdigest(),
                 "size_bytes": size, "file_ref": name, "encoding": "auto"}
         step("import through the budget service (worker process) with a concurrent RPC every 20 ms; then the rules")
-        done = subprocess.run([sys.executable, "-m", "bench.budget", "client", json.dumps(spec)], cwd=ROOT,
-                              env=dict(env, PYTHONWARNINGS="ignore"), capture_output=True, text=True, timeout=3600)
-        sampler.running = False
-        if done.returncode:
-            raise RuntimeError(done.stderr[-3000:])
-        results["import"] = json.loads(done.stdout.strip().splitlines()[-1])
+        results["load_before"] = os.getloadavg()
+        backend_cpu = ImportBackendCpu()
+        backend_cpu.start()
+        client_proc = subprocess.Popen([sys.executable, "-m", "bench.budget", "client", json.dumps(spec)], cwd=ROOT,
+                                       env=dict(env, PYTHONWARNINGS="ignore"), stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = client_proc.stdout.readline()
+        if first.strip():  # committed: wait for the worker (its rules) to exit, then evaluate alone
+            deadline = time.monotonic() + 1800
+            while sampler.children() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            results["load_during"] = os.getloadavg()
+            client_proc.stdin.write("go\n")
+            client_proc.stdin.flush()
+        out, err = client_proc.communicate(timeout=3600)
+        sampler.running = backend_cpu.running = False
+        results["import_backend_cpu"] = backend_cpu.total()
+        if client_proc.returncode:
+            raise RuntimeError(err[-3000:])
+        results["import"] = json.loads(out.strip().splitlines()[-1])
         results["rss_peak_mib"] = round(sampler.peak, 1)
         results["worker_rss_peak_mib"] = round(sampler.child_peak, 1)
+        results["worker_log"] = worker_log(os.path.join(log_dir, "budget.log"))
+        step("raw COPY again (the load drifts: the faster of the two is the baseline)")
+        again = raw_copy(path)
+        results["raw_copy_after"] = again
+        if again["rate"] > results["raw_copy"]["rate"]:
+            results["raw_copy_before"], results["raw_copy"] = results["raw_copy"], again
         results["ratio"] = round(results["import"]["rate"] / results["raw_copy"]["rate"], 3)
+        raw_cpu = [c["backend_cpu"] for c in (results["raw_copy"], again) if c.get("backend_cpu")]
+        if raw_cpu and results["import_backend_cpu"]:
+            results["cpu_ratio"] = round(min(raw_cpu) / results["import_backend_cpu"], 3)
     finally:
         procs.stop_all()
         shutil.rmtree(import_dir, ignore_errors=True)
     return results
+
+
+def worker_log(path):
+    """The import worker's own timings from the service's log: seconds per phase of the import
+    (its transaction) and of the rules it runs after the commit."""
+    import ast
+    import re
+
+    found = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                phases = re.search(r"committed: .*; seconds (\{.*\})", line)
+                if phases:
+                    found["phases"] = ast.literal_eval(phases.group(1))
+                rules = re.search(r"rules as of \S+ in ([0-9.]+) s", line)
+                if rules:
+                    found["rules_seconds"] = float(rules.group(1))
+    except OSError:
+        pass
+    return found
 
 
 def render(r):
@@ -255,6 +350,8 @@ def render(r):
         f"  raw COPY into a bare table   {r['raw_copy']['rate']:>12,.0f} rows/s  ({r['raw_copy']['seconds']} s)",
         f"  import (COPY, validate, merge, commit) {imp['rate']:>8,.0f} rows/s  ({imp['seconds']} s, {imp['status']})",
         f"  ratio import / raw COPY      {r['ratio']:>12.3f}   target >= 0.30 {'met' if r['ratio'] >= 0.3 else 'MISSED'}",
+        f"  PostgreSQL backend CPU: raw COPY {r['raw_copy'].get('backend_cpu')} s, the import "
+        f"{r.get('import_backend_cpu')} s (its rules not included): ratio {r.get('cpu_ratio')} (less skewed by load)",
         f"  budget.list_units during the import: p50 {imp['rpc_during'].get('p50')} ms, "
         f"p99 {imp['rpc_during'].get('p99')} ms, max {imp['rpc_during'].get('max')} ms "
         f"({imp['rpc_calls_during']} calls; idle p99 {imp['rpc_idle'].get('p99')} ms)   target p99 <= 100 ms "
@@ -263,8 +360,17 @@ def render(r):
         f"({imp['evaluation']['rate']:,.0f} payments/s)",
         f"  peak RSS: budget service {r['rss_peak_mib']} MiB (idle {r['rss_idle_mib']} MiB); "
         f"import worker {r['worker_rss_peak_mib']} MiB",
+        f"  the worker's phases (s): {r['worker_log'].get('phases')}; its rules after the commit "
+        f"{r['worker_log'].get('rules_seconds')} s (not in the import's rate)",
+        f"  raw COPY before/after: {r.get('raw_copy_before', r['raw_copy'])['rate']:,.0f} / "
+        f"{r['raw_copy_after']['rate']:,.0f} rows/s; load average before {fmt_load(r.get('load_before'))}, "
+        f"at the commit {fmt_load(r.get('load_during'))}",
     ]
     return "\n".join(lines)
+
+
+def fmt_load(load):
+    return "/".join(f"{x:.1f}" for x in load) if load else "?"
 
 
 def main(argv=None):

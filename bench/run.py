@@ -4,17 +4,19 @@
    them with the demo data (``python -m kernel.bootstrap --demo``, the platform's own setup);
 2. baselines, in their own nameko processes (bench/baseline_services.py), alone on the host:
    (a) pika confirmed publish, (b) nameko RPC round trip, (c) nameko event dispatch ->
-   handler (1 in flight; c8: 8 in flight);
+   handler (1 in flight; cN: N in flight for each writer count of (f) and (s), and 8);
 3. the platform's processes (config SERVICES, each ``python -m kernel.runner <module>``)
-   start beside the idle baselines; (d) bare nameko @http + one RPC and (e) gateway
-   GET /api/v1/deputies/{id} are measured with the same wrk settings in alternating rounds,
-   one target loaded at a time (two cores: never both at once);
+   start beside the idle baselines; (d) bare nameko @http + one RPC, published without
+   confirms as the platform's RPC is, (e) gateway GET /api/v1/deputies/{id}, and (d stock)
+   with nameko's stock confirmed RPC (for information) are measured with the same wrk
+   settings in alternating rounds, one target loaded at a time (two cores: never two at once);
 4. the baselines stop; (f) POST /api/v1/deputies -> applied in suggestion.deputy_directory:
    maximum sustained rate (closed loop), then latency at half that rate (open loop);
 5. everything we started is stopped (also on error, Ctrl-C or SIGTERM).
 
-Targets (issue 2 section 6) are printed with each figure; a missed target is reported as
-MISSED but does not fail the run. Exit status is non-zero only if the benchmark could not run.
+Every target of every figure is in one table and one verdict line (bench/report.py), and in
+bench/results/latest.json; a missed target is reported as MISSED but does not fail the run.
+Exit status is non-zero only if the benchmark could not run.
 """
 import argparse
 import datetime
@@ -118,17 +120,17 @@ def wait_read_models(admin_url, services=("suggestion", "voting"), expected=DEMO
 def run_all(env, log_dir, args, wrk):
     results = {}
     procs = Processes(env, log_dir)
-    baselines = ["baseline-rpc", "baseline-http", "baseline-events"]
+    baselines = ["baseline-rpc", "baseline-http", "baseline-rpc-stock", "baseline-http-stock", "baseline-events"]
     try:
         for name in baselines:
-            procs.start(name, ["-m", "bench.baseline_services", name.split("-")[1]])
+            procs.start(name, ["-m", "bench.baseline_services", name.split("-", 1)[1]])
         procs.wait_live(baselines)
         meter = CpuMeter(procs, servers(env))
 
         step("baselines (their own processes only)")
         step("(a) pika confirmed publish, 1 in flight, 1 KiB persistent, durable queue")
         results["a"] = raw.pika_confirmed_publish(env["AMQP_URI"], seconds=args.short_seconds)
-        step("(b) nameko RPC round trip, 1 caller (ClusterRpcProxy)")
+        step("(b) nameko RPC round trip, 1 caller (ClusterRpcProxy, stock: confirmed)")
         meter.start()
         results["b"] = raw.rpc_round_trip(env, seconds=args.short_seconds)
         results["b"]["cpu"] = meter.stop(results["b"]["calls"])
@@ -136,10 +138,14 @@ def run_all(env, log_dir, args, wrk):
         meter.start()
         results["c"] = raw.event_dispatch(env, args.events, 1)
         results["c"]["cpu"] = meter.stop(results["c"]["events"])
-        step(f"(c8) the same with {args.event_concurrency} dispatching green threads")
-        meter.start()
-        results["c8"] = raw.event_dispatch(env, args.events, args.event_concurrency)
-        results["c8"]["cpu"] = meter.stop(results["c8"]["events"])
+        # the write figures run N in flight: their baselines are the raw event rate at the same N
+        results["c_at"] = {}
+        for concurrency in sorted({args.event_concurrency, *args.writers}):
+            step(f"(c{concurrency}) the same with {concurrency} dispatching green threads")
+            meter.start()
+            outcome = raw.event_dispatch(env, args.events, concurrency)
+            outcome["cpu"] = meter.stop(outcome["events"])
+            results["c_at"][str(concurrency)] = outcome
 
         step("platform: starting " + ", ".join(config_services(env)))
         services = config_services(env)
@@ -149,15 +155,18 @@ def run_all(env, log_dir, args, wrk):
         step("platform live; waiting for the demo roster to reach the read models")
         wait_read_models(env["DATABASE_URL"], [s for s in ("suggestion", "voting") if s in services])
         front, gateway = procs.url("baseline-http"), procs.url("gateway")
-        for url in (front + "/deputies/D0001", gateway + "/api/v1/deputies/D0001"):
+        front_stock = procs.url("baseline-http-stock")
+        for url in (front + "/deputies/D0001", front_stock + "/deputies/D0001", gateway + "/api/v1/deputies/D0001"):
             check = requests.get(url, timeout=10)
             if check.status_code != 200:
                 raise RuntimeError(f"{url} answered {check.status_code}: {check.text[:300]}")
 
         # Both sets of processes are up, but only one is loaded at a time: alternating rounds
         # make a drift in background load hit the baseline and the gateway alike.
-        step(f"(d) bare nameko @http + 1 RPC and (e) gateway GET /api/v1/deputies/{{id}}: {wrk.settings}")
-        results.update(wrk.compare({"d": (front, "/deputies/D"), "e": (gateway, "/api/v1/deputies/D")}, meter))
+        step(f"(d) bare nameko @http + 1 RPC (no confirms, as the platform's RPC), (e) gateway "
+             f"GET /api/v1/deputies/{{id}} and (d stock) nameko's stock RPC, for information: {wrk.settings}")
+        results.update(wrk.compare({"d": (front, "/deputies/D"), "e": (gateway, "/api/v1/deputies/D"),
+                                    "d_stock": (front_stock, "/deputies/D")}, meter))
         procs.stop(baselines)
 
         writer = writes.GatewayWriter(gateway, run_id=random.randrange(100))
@@ -185,7 +194,9 @@ def run_all(env, log_dir, args, wrk):
         if {"suggestion", "webhooks"} <= set(services):  # issue 3 (bench/suggestions.py)
             from bench import suggestions
             step("(s) suggestions filed through the gateway -> acked by a pika department subscriber")
-            results["s"] = suggestions.run({"gateway": gateway}, env, results, log=step, meter=meter)
+            results["s"] = suggestions.run({"gateway": gateway}, env, results, writers=args.writers, log=step,
+                                           meter=meter, backlog=args.backlog, seconds=args.write_seconds,
+                                           half_seconds=args.half_seconds)
         if "voting" in services and args.plenary_members:  # issue 4 (bench/plenary.py)
             from bench import plenary
             step(f"(p) plenary: {args.plenary_members} members sign in and vote through the gateway")
@@ -224,8 +235,10 @@ def parse_args(argv):
                         help="green threads dispatching events in (c)")
     parser.add_argument("--writers", type=lambda s: [int(x) for x in s.split(",")], default=[4, 8, 16],
                         help="closed-loop writer counts tried for (f), comma-separated; the best counts")
-    parser.add_argument("--write-seconds", type=float, default=6.0, help="duration of each closed loop of (f)")
-    parser.add_argument("--half-seconds", type=float, default=8.0, help="duration of the half-rate loop of (f)")
+    parser.add_argument("--write-seconds", type=float, default=6.0, help="duration of each closed loop of (f) and (s)")
+    parser.add_argument("--half-seconds", type=float, default=8.0, help="duration of the half-rate loops of (f) and (s)")
+    parser.add_argument("--backlog", type=int, default=10000,
+                        help="department events of the (s) backlog figure (bench/suggestions.py); 0 skips it")
     parser.add_argument("--plenary-members", type=int, default=3000,
                         help="members of the issue-4 plenary benchmark (bench/plenary.py); 0 skips it")
     parser.add_argument("--keypad-members", type=int, default=300,
@@ -269,6 +282,11 @@ def main(argv=None):
         "log_dir": log_dir, "load_before_start_cores": round(idle_load, 2), "elapsed_seconds": round(time.monotonic() - started, 1),
         "args": vars(args),
     }
+    from bench import keypad  # issue 9: the keypad's JS size needs only the web build
+    try:
+        results["k_size"] = keypad.js_size()
+    except RuntimeError as exc:
+        print(f"\nkeypad JS size: {exc}")
     table = report.build(results)
     print()
     print(report.render(table, results, meta))
@@ -278,11 +296,6 @@ def main(argv=None):
     if "p" in results:
         from bench import plenary
         print("\n" + plenary.report(results["p"]))
-    from bench import keypad  # issue 9: the keypad's JS size needs only the web build
-    try:
-        results["k_size"] = keypad.js_size()
-    except RuntimeError as exc:
-        print(f"\nkeypad JS size: {exc}")
     print("\n" + keypad.report(results.get("k"), results.get("k_size")))
     if "k_lighthouse" in results:
         from bench import lighthouse
@@ -300,7 +313,8 @@ def main(argv=None):
             result.pop("raw", None)
     with open(RESULTS, "w", encoding="utf-8") as handle:
         json.dump({"meta": meta, "summary": table, "results": results}, handle, indent=2, ensure_ascii=False)
-    print(f"\nresults written to {os.path.relpath(RESULTS, os.getcwd())}")
+    print("\n" + "\n".join(report.verdict_lines(table)))
+    print(f"results written to {os.path.relpath(RESULTS, os.getcwd())}")
     return 0
 
 

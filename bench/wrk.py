@@ -6,14 +6,27 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 
 UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
-# Cycles through the demo deputies D0001..D0693 (each wrk thread has its own Lua state).
+# Cycles through the demo deputies D0001..D0693 (each wrk thread has its own Lua state). At the
+# end, wrk's latency histogram (microseconds -> count, all threads; ``latency(i)`` is the i-th
+# distinct value and its count, ``#latency`` their number) is written out, so that the
+# percentiles of several rounds are taken over all their requests, not as a median of rounds'.
 SCRIPT = """
 local counter = 0
 request = function()
   counter = (counter %% %(count)d) + 1
   return wrk.format("GET", string.format("%(prefix)s%%04d", counter))
+end
+
+done = function(summary, latency, requests)
+  local out = assert(io.open("%(histogram)s", "w"))
+  for i = 1, #latency do
+    local us, n = latency(i)
+    out:write(string.format("%%d %%d\\n", us, n))
+  end
+  out:close()
 end
 """
 
@@ -82,14 +95,17 @@ class Wrk:
         that a change of background load during the run hits them alike. Returns
         {name: combined result}: rate over all rounds, median of the rounds' percentiles."""
         scripts = {}
+        histogram_dir = tempfile.mkdtemp(prefix="renda-wrk-")
+        histogram = os.path.join(histogram_dir, "latency.txt")
         try:
             for name, (base_url, prefix) in targets.items():
                 with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-                    script.write(SCRIPT % {"count": ids, "prefix": prefix})
+                    script.write(SCRIPT % {"count": ids, "prefix": prefix, "histogram": histogram})
                 scripts[name] = script.name
                 if self.warmup_seconds:
                     self._wrk(base_url, script.name, self.warmup_seconds)
             rounds = {name: [] for name in targets}
+            latencies = {name: Counter() for name in targets}
             for _ in range(self.rounds):
                 for name, (base_url, _prefix) in targets.items():
                     if meter:
@@ -99,10 +115,12 @@ class Wrk:
                     if meter:
                         result["cpu"] = meter.stop(result.get("requests", 0))
                     rounds[name].append(result)
+                    latencies[name].update(read_histogram(histogram))
         finally:
             for path in scripts.values():
                 os.unlink(path)
-        return {name: combine(results) for name, results in rounds.items()}
+            shutil.rmtree(histogram_dir, ignore_errors=True)
+        return {name: combine(results, latencies[name]) for name, results in rounds.items()}
 
     def _wrk(self, base_url, script, seconds):
         argv = [self.binary, f"-t{self.threads}", f"-c{self.connections}", f"-d{seconds}s", "--latency",
@@ -113,17 +131,57 @@ class Wrk:
         return done.stdout
 
 
-def combine(rounds):
+def read_histogram(path):
+    """{latency in microseconds: count} as the script's done() wrote it (empty if it did not)."""
+    counts = Counter()
+    try:
+        with open(path, encoding="ascii") as handle:
+            for line in handle:
+                microseconds, count = line.split()
+                counts[int(microseconds)] += int(count)
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    return counts
+
+
+def histogram_percentiles(counts, percentiles=(50, 75, 90, 99)):
+    """{"p50": ms, ...} over every request of the histogram (nearest rank)."""
+    total = sum(counts.values())
+    if not total:
+        return {}
+    result, seen, ordered = {}, 0, sorted(counts.items())
+    targets = sorted(percentiles)
+    index = 0
+    for microseconds, count in ordered:
+        seen += count
+        while index < len(targets) and seen >= total * targets[index] / 100.0:
+            result[f"p{targets[index]}"] = round(microseconds / 1000, 3)
+            index += 1
+    for pct in targets[index:]:
+        result[f"p{pct}"] = round(ordered[-1][0] / 1000, 3)
+    return result
+
+
+def combine(rounds, latencies=None):
+    """Rounds of one target: the rate over all of them; percentiles over all their requests
+    (from the merged histograms; without one, the rounds' median, marked as such)."""
     requests = sum(r.get("requests", 0) for r in rounds)
     seconds = sum(r.get("seconds", 0) for r in rounds)
     result = {"rate": round(requests / seconds, 1) if seconds else 0.0, "requests": requests,
               "seconds": round(seconds, 3), "non_2xx": sum(r["non_2xx"] for r in rounds),
               "socket_errors": sum(r["socket_errors"] for r in rounds),
               "round_rates": [r["rate"] for r in rounds]}
-    for key in ("p50", "p75", "p90", "p99"):
-        values = sorted(r[key] for r in rounds if key in r)
-        if values:
-            result[key] = values[len(values) // 2]
+    merged = histogram_percentiles(latencies) if latencies else {}
+    if merged:
+        result.update(merged)
+        result["percentiles_over"] = "all requests of all rounds"
+    else:
+        for key in ("p50", "p75", "p90", "p99"):
+            values = sorted(r[key] for r in rounds if key in r)
+            if values:
+                result[key] = values[len(values) // 2]
+        result["percentiles_over"] = "median of the rounds (no histogram)"
     result["round_p99"] = [r.get("p99") for r in rounds]
     cpus = [r["cpu"] for r in rounds if "cpu" in r]
     if cpus:

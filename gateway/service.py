@@ -20,6 +20,7 @@ from gateway.meetings import MeetingRoutes
 from gateway.news import NewsRoutes
 from gateway.portal import PortalRoutes
 from gateway.portal_results import PortalResultsRoutes
+from gateway.portal_people import PortalPeopleRoutes
 from gateway.statistics import SuggestionStatisticsRoutes
 from gateway.notifications import NotificationRoutes
 from gateway.subscriptions import DepartmentSubscriptionRoutes
@@ -51,7 +52,7 @@ SIGNED_IN = ("deputy", "department", "staff")
 def may_see_contact(principal, deputy_id):
     return principal.is_staff or (principal.role == "deputy" and principal.subject == deputy_id)
 
-class GatewayService(NewsRoutes, MediaRoutes, PortalRoutes, PortalResultsRoutes, BudgetRoutes, WebClientRoutes, SuggestionStatisticsRoutes,
+class GatewayService(NewsRoutes, MediaRoutes, PortalRoutes, PortalResultsRoutes, PortalPeopleRoutes, BudgetRoutes, WebClientRoutes, SuggestionStatisticsRoutes,
                      SuggestionRoutes, DepartmentSubscriptionRoutes, DepartmentAmqpRoutes, NotificationRoutes,
                      MeetingRoutes, LiveRoutes, DutyRoutes, VoterRoutes, PlatformService):
     name = "gateway"

@@ -8,11 +8,12 @@ from gateway import accounts
 from gateway.api import api, json_body, query_args
 from gateway.errors import TooManyRequests
 from gateway.signin import ThrottlePolicy, client_key
-from kernel.errors import load_payload
+from kernel.errors import ValidationFailed, load_payload
 from services.deputy.voters_schemas import (AnswerSchema, ClassifySchema, CloseSchema, ConvertSchema, DeclineSchema,
                                             ForwardSchema, OpinionCreateSchema, OpinionPageSchema, OpinionQuerySchema,
                                             OpinionSchema, ReceptionCreateSchema, ReceptionHeldSchema,
-                                            ReceptionPageSchema, ReceptionQuerySchema, ReceptionSchema, TrackingSchema)
+                                            ReceptionPageSchema, ReceptionQuerySchema, ReceptionSchema,
+                                            StationOpinionCreateSchema, TrackingSchema)
 
 STAFF = ("staff",)
 HANDLERS = ("deputy", "staff")
@@ -58,12 +59,26 @@ class VoterRoutes:
          summary="A voter leaves an opinion at a station, without an account: a tracking code to follow it. "
                  "Limited per client (429 with Retry-After)")
     def submit_opinion(self, request, principal):
+        return self._submit_voter_opinion(request, json_body(request))
+
+    @api("POST", "/api/v1/stations/<code>/opinions", tag="opinions", body=StationOpinionCreateSchema,
+         response=TrackingSchema, status=201, errors=(429,),
+         summary="The same as POST /api/v1/opinions, the station taken from the path (a station's own form); "
+                 "a station in the body as well is refused (400)")
+    def submit_station_opinion(self, request, principal, code):
+        body = json_body(request)
+        if "station" in body:
+            raise ValidationFailed("invalid input", {"station": ["given by the path: leave it out of the body"]})
+        return self._submit_voter_opinion(request, {**body, "station": code})
+
+    def _submit_voter_opinion(self, request, payload):
+        """One opinion, counted against the client's allowance (429 with Retry-After)."""
         keys = [f"opinion-client:{client_key(request.remote_addr)}"]
         wait = accounts.take_sign_in_attempt(keys, opinion_policy(self.config), self.db())
         if wait:
             raise TooManyRequests("too many opinions from this client: try again later",
                                   {"retry_after_seconds": wait})
-        return self.rpc.call("deputy", "submit_opinion", payload=json_body(request))
+        return self.rpc.call("deputy", "submit_opinion", payload=payload)
 
     @api("GET", "/api/v1/opinions", roles=HANDLERS, tag="opinions", query=OpinionQuerySchema,
          response=OpinionPageSchema,
@@ -116,8 +131,11 @@ class VoterRoutes:
         draft = self.rpc.call("deputy", "prepare_opinion_conversion", tracking_code=tracking_code, actor=actor)
         payload = {"title": command["title"], "category": command.get("category") or "其他",
                    "content": f"{draft['content']}\n\n（来源：选民意见，跟踪码 {tracking_code}）"}
-        # The same key on a retry returns the suggestion the first try filed: never two.
+        # The same key on a retry returns the suggestion the first try filed: never two. The
+        # suggestion keeps its source (the opinion), as the opinion keeps the suggestion.
         suggestion = self.rpc.call("suggestion", "file_suggestion", actor=actor, payload=payload,
-                                   idempotency_key=f"opinion-{tracking_code}-{principal.subject}")
+                                   idempotency_key=f"opinion-{tracking_code}-{principal.subject}",
+                                   source={"kind": "opinion", "tracking_code": tracking_code,
+                                           "station_code": draft["station_code"]})
         return self.rpc.call("deputy", "link_opinion_conversion", tracking_code=tracking_code,
                              suggestion={"id": suggestion["id"], "number": suggestion.get("number")}, actor=actor)

@@ -174,10 +174,17 @@ def load_demo(config):
         log.info("%s: demo data ready (%s)", service, count)
 
 
+def service_admin_url(config, service):
+    """The administrative connection to the database the service's DSN names: one shared database
+    by default; on Kubernetes (deploy/k8s) each service has its own, so it can move to its own
+    PostgreSQL instance later."""
+    return make_conninfo(config["DATABASE_URL"], dbname=conninfo_to_dict(service_dsn(config, service))["dbname"])
+
+
 def bootstrap(config, demo=False, topology=True):
-    admin_url = config["DATABASE_URL"]
-    ensure_database(admin_url)
     for service, module_name in services_of(config).items():
+        admin_url = service_admin_url(config, service)
+        ensure_database(admin_url)
         ensure_service_schema(admin_url, service, role_name(config, service), config["SERVICE_DB_PASSWORD"],
                               extensions_of(module_name))
         migrate(config, service, module_name)

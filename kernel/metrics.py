@@ -30,6 +30,9 @@ class ServiceMetrics:
         self.rpc_dropped = Counter(f"{p}_rpc_requests_dropped_total",
                                    "RPC requests that could not be answered (no reply_to, undecodable)")
         self.outbox_backlog = Gauge(f"{p}_outbox_backlog_events", "Outbox rows not yet published")
+        self.outbox_relay_leader = Gauge(f"{p}_outbox_relay_leader",
+                                         "1 while this process's outbox relay holds the service's relay lock "
+                                         "(the one replica that publishes)")
         self.outbox_lag = Gauge(f"{p}_outbox_lag_seconds", "Age of the oldest unpublished outbox row")
         self.outbox_delay = Histogram(f"{p}_outbox_publish_delay_seconds", "Commit-to-publish delay",
                                       buckets=LATENCY_BUCKETS)

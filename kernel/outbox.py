@@ -3,9 +3,14 @@
 Use cases write events into their schema's ``outbox`` table in the same transaction as
 their state change (``UnitOfWork.emit``). This relay publishes those rows to RabbitMQ
 with publisher confirms, in id order, then marks them sent. Only one replica of a service
-relays at a time (a session advisory lock), which keeps per-aggregate (indeed global)
-order. A crash between publish and mark re-publishes on restart: consumers are
-idempotent, so delivery is at-least-once and application exactly-once.
+relays at a time, which keeps per-aggregate (indeed global) order: the relay that holds the
+service's session advisory lock (``pg_try_advisory_lock``) publishes; the others try for it
+once a second. The lock lives as long as the leader's database session, so a leader
+that dies (or loses the database or the broker, which closes its session) frees it and
+another replica takes over within about a second. ``<service>_outbox_relay_leader`` shows
+which process holds it. A crash between publish and mark re-publishes on takeover or
+restart: consumers are idempotent, so delivery is at-least-once and application
+exactly-once.
 """
 import datetime
 import logging
@@ -30,7 +35,13 @@ BATCH_SIZE = 500
 IDLE_WAIT_SECONDS = 1.0
 PURGE_EVERY_SECONDS = 600
 BACKLOG_EVERY_SECONDS = 1.0
+LOCK_TRY_EVERY_SECONDS = 1.0   # a follower's tries for the relay lock (not one per NOTIFY it wakes on)
 KEEP_PUBLISHED = datetime.timedelta(days=7)
+
+
+def relay_lock_key(service):
+    """The advisory lock (one bigint) whose holder is ``service``'s one publishing relay."""
+    return zlib.crc32(f"outbox-relay:{service}".encode())
 
 
 def exchange_for(name):
@@ -45,7 +56,7 @@ class OutboxRelay(DependencyProvider):
         self.dsn = service_dsn(config, self.service)
         self.amqp_uri = config["AMQP_URI"]
         self.metrics = service_metrics(self.service)
-        self.lock_key = zlib.crc32(f"outbox-relay:{self.service}".encode())
+        self.lock_key = relay_lock_key(self.service)
         self.running = False
         self.leader = False
         self.last_loop = 0.0
@@ -62,6 +73,7 @@ class OutboxRelay(DependencyProvider):
         self.running = False
         if self.thread is not None:
             self.thread.kill()
+        self._set_leader(False)  # the killed thread's session (and lock) is gone
 
     kill = stop
 
@@ -76,7 +88,14 @@ class OutboxRelay(DependencyProvider):
                      on_error=self._lose_leadership)
 
     def _lose_leadership(self, exc):
-        self.leader = False
+        self._set_leader(False)
+
+    def _set_leader(self, leader):
+        if leader != self.leader:
+            log.info("outbox relay of %s: %s the relay lock", self.service,
+                     "took" if leader else "no longer holds")
+        self.leader = leader
+        self.metrics.outbox_relay_leader.set(1 if leader else 0)
 
     def _relay_until_error(self):
         with psycopg.connect(self.dsn, autocommit=True, connect_timeout=3) as db, \
@@ -84,11 +103,13 @@ class OutboxRelay(DependencyProvider):
                            connect_timeout=3) as broker:
             db.execute(sql.SQL("LISTEN {}").format(sql.Identifier(outbox_channel(self.service))))
             producer = broker.Producer()
-            self.leader = False
+            self._set_leader(False)  # a new session holds no lock yet
+            last_lock_try = -LOCK_TRY_EVERY_SECONDS
             while self.running:
                 self.last_loop = time.monotonic()
-                if not self.leader:
-                    self.leader = db.execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,)).fetchone()[0]
+                if not self.leader and time.monotonic() - last_lock_try >= LOCK_TRY_EVERY_SECONDS:
+                    last_lock_try = time.monotonic()
+                    self._set_leader(db.execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,)).fetchone()[0])
                 if self.leader and self._publish_batch(db, producer) == BATCH_SIZE:
                     continue  # more waiting: no need to sleep
                 self._observe_backlog(db)  # at most once a second: not a query per event

@@ -3,10 +3,34 @@
 #   setup (venv, deps, PostgreSQL, RabbitMQ) -> bootstrap (DB, roles,
 #   migrations, demo data; idempotent) -> all processes under honcho.
 # Ctrl-C stops every process.
+#
+# Replicas (competing consumers; deploy/Procfile says which ports they listen on):
+#   REPLICAS=gateway=2,suggestion=2 bash scripts/run.sh     (or: make run REPLICAS=...)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+
+# REPLICAS="<entry>=<n>,...": honcho's -c. Checked here so a typo fails before setup, and so
+# the ports stay apart (gateways 8080 + k-1 below 8101; services' replicas 100 apart).
+REPLICAS="${REPLICAS:-}"
+HONCHO_CONCURRENCY=()
+if [ -n "$REPLICAS" ]; then
+    IFS=',' read -ra replica_specs <<<"$REPLICAS"
+    for spec in "${replica_specs[@]}"; do
+        name="${spec%%=*}" count="${spec#*=}"
+        if ! grep -q "^${name}:" deploy/Procfile 2>/dev/null || [ "$name" = "$spec" ] \
+                || ! [[ "$count" =~ ^[1-9][0-9]*$ ]]; then
+            echo "REPLICAS: '$spec' is not <process>=<count> (processes: $(grep -o '^[a-z]*' deploy/Procfile | paste -sd' '))" >&2
+            exit 2
+        fi
+        if { [ "$name" = gateway ] && [ "$count" -gt 20 ]; } || { [ "$name" != gateway ] && [ "$count" -gt 9 ]; }; then
+            echo "REPLICAS: at most 20 gateways and 9 replicas of a service on one machine (ports)" >&2
+            exit 2
+        fi
+    done
+    HONCHO_CONCURRENCY=(-c "$REPLICAS")
+fi
 
 bash scripts/setup.sh
 
@@ -34,10 +58,12 @@ cat <<'MSG'
 
  Health/metrics: gateway :8080, news :8101, deputy :8102,
    suggestion :8103, budget :8104, voting :8105, webhooks :8106  (/health, /metrics)
+   Replicas (REPLICAS=...): gateway k on :8079+k; service replica k on its port + 100·(k-1)
  Meeting display: http://127.0.0.1:8080/meetings/<id>/display  (ids: GET /api/v1/meetings)
 ==========================================================================
 
 MSG
 
 export PYTHONUNBUFFERED=1
-exec .venv/bin/honcho -f deploy/Procfile -d . start
+[ -z "$REPLICAS" ] || echo "==> replicas: $REPLICAS"
+exec .venv/bin/honcho -f deploy/Procfile -d . start "${HONCHO_CONCURRENCY[@]}"

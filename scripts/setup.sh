@@ -408,6 +408,20 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+# 4c. kubectl (renders deploy/k8s with `kubectl kustomize`, offline: tests/unit/test_k8s_manifests.py).
+#     Any kubectl will do; Debian's kubernetes-client when there is none. No cluster is contacted.
+# ---------------------------------------------------------------------------
+say "kubectl (kustomize for deploy/k8s)"
+if command -v kubectl >/dev/null 2>&1 && kubectl kustomize --help >/dev/null 2>&1; then
+    ok "$(kubectl version --client 2>/dev/null | head -1)"
+elif is_root; then
+    apt_install kubernetes-client
+    ok "installed"
+else
+    warn "kubectl is not installed: the Kubernetes manifest test needs it (${SUDO}apt-get install -y kubernetes-client)"
+fi
+
+# ---------------------------------------------------------------------------
 # 5. Headless Chromium (the meeting display's browser test, tests/e2e/test_display_e2e.py)
 # ---------------------------------------------------------------------------
 say "Chromium (headless browser for the display test)"

@@ -18,7 +18,8 @@ class NotificationSchema(Schema):
         ordered = True
 
     id = fields.Integer(required=True)
-    type = fields.String(required=True, metadata={"description": "the suggestion event, e.g. suggestion_assigned"})
+    type = fields.String(required=True, metadata={"description": "the event, e.g. suggestion_assigned or "
+                                                                  "budget_alert_raised (staff)"})
     suggestion_id = fields.String(allow_none=True)
     number = fields.String(allow_none=True, metadata={"description": "suggestion number, e.g. 19-3-012"})
     subject = fields.String(required=True)

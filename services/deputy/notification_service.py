@@ -276,6 +276,10 @@ class NotificationKeeper:
     def on_suggestion_suggestion_withdrawn(self, envelope):
         self._record(envelope)
 
+    @subscribe("budget", "budget_alert_raised")
+    def on_budget_budget_alert_raised(self, envelope):
+        notifications.record_budget_alert(envelope, self.db())
+
     # -- the inbox -----------------------------------------------------------------------------
     @rpc
     def list_notifications(self, actor, query=None):

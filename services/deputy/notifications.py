@@ -7,6 +7,12 @@ One event → one inbox row per deputy in ``data.deputies`` (lead, co-signers, d
 merged suggestions), except the deputy who did the thing themself. Applying an event is
 idempotent twice over: ``claim_event`` in the same transaction, and a unique
 ``(event_id, deputy_code)`` constraint.
+
+Budget alerts (issue 11): each ``budget_alert_raised`` becomes one row of the staff's inbox,
+the shared inbox of the standing committee's office (recipient ``STAFF_INBOX`` in the
+``deputy_code`` column; deputies' codes never take that value). The issue sends them to the
+财经委's members too "if such a group exists in the roster": the roster has no groups, so
+staff only (``budget_alert_recipients``).
 """
 from dataclasses import dataclass
 
@@ -182,6 +188,32 @@ def notifications_for(envelope, contacts, email_enabled):
     return rows
 
 
+# -- budget alerts (the staff's inbox) --------------------------------------------------------------
+STAFF_INBOX = "staff"
+BUDGET_ALERT_EVENTS = ("budget_alert_raised",)
+
+
+def budget_alert_recipients():
+    """Inboxes that hear of a raised budget alert: the staff's. (The 财经委's members would be
+    added here; the roster has no committee groups to find them in.)"""
+    return [STAFF_INBOX]
+
+
+def budget_alert_notifications(envelope):
+    """The inbox rows of one ``budget_alert_raised`` event."""
+    data = envelope.get("data") or {}
+    unit = data.get("unit_name") or data.get("unit_code") or ""
+    code = f"（{data['unit_code']}）" if data.get("unit_name") and data.get("unit_code") else ""
+    rule = data.get("rule_name") or data.get("rule") or ""
+    as_of = f"（数据截至 {data['as_of']}）" if data.get("as_of") else ""
+    subject = f"预算执行预警：{rule}" if rule else "预算执行预警"
+    body = f"{unit}{code}：{data.get('message') or rule}{as_of}。预警编号 {data.get('alert_id')}，请在预算联网监督中处理。"
+    return [Notification(deputy_code=recipient, event_id=envelope["event_id"], event_type=envelope["type"],
+                         suggestion_id=None, suggestion_number=None, subject=subject, body=body,
+                         occurred_at=envelope.get("occurred_at"))
+            for recipient in budget_alert_recipients()]
+
+
 # -- e-mail retry policy ----------------------------------------------------------------------
 def email_retry_delay(attempts, base_seconds, cap_seconds):
     """Seconds to wait after the ``attempts``-th failed try: base, 2·base, 4·base, … ≤ cap."""
@@ -216,16 +248,28 @@ def record_suggestion_event(envelope, uow, email_enabled=False, consumer=CONSUME
     return added
 
 
-def own_deputy(actor):
-    """The deputy code an actor may read the inbox of (only a deputy, only their own)."""
+def record_budget_alert(envelope, uow, consumer=CONSUMER):
+    """Write the inbox rows of one budget alert event; 0 if it was already applied."""
+    with uow:
+        if not uow.claim_event(consumer, envelope["event_id"]):
+            return 0
+        added = uow.notifications.add_many(budget_alert_notifications(envelope))
+        uow.commit()
+    return added
+
+
+def inbox_of(actor):
+    """The inbox an actor reads: a deputy their own, staff the staff's shared inbox."""
     actor = actor or {}
+    if actor.get("role") == "staff":
+        return STAFF_INBOX
     if actor.get("role") != "deputy" or not actor.get("subject"):
-        raise Forbidden("only a deputy has a notification inbox", {"role": actor.get("role")})
+        raise Forbidden("only deputies and staff have a notification inbox", {"role": actor.get("role")})
     return actor["subject"]
 
 
 def list_notifications(actor, query, uow):
-    deputy = own_deputy(actor)
+    deputy = inbox_of(actor)
     with uow:
         items, total, unread = uow.notifications.page(
             deputy, unread_only=query.get("unread", False), limit=query.get("limit", 20),
@@ -234,7 +278,7 @@ def list_notifications(actor, query, uow):
 
 
 def mark_read(actor, notification_id, uow):
-    deputy = own_deputy(actor)
+    deputy = inbox_of(actor)
     with uow:
         item = uow.notifications.mark_read(deputy, notification_id)
         if item is None:
@@ -245,7 +289,7 @@ def mark_read(actor, notification_id, uow):
 
 
 def mark_all_read(actor, uow):
-    deputy = own_deputy(actor)
+    deputy = inbox_of(actor)
     with uow:
         updated = uow.notifications.mark_all_read(deputy)
         uow.commit()

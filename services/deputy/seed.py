@@ -1,8 +1,11 @@
 """Demo roster: 693 deputies and 51 stations, loaded through the service's own use case
-so that every deputy is announced by a ``deputy_registered`` event."""
+so that every deputy is announced by a ``deputy_registered`` event; then the demo duty data
+(reception days, activities, voters' opinions: services/deputy/duty_demo.py)."""
+from datetime import datetime, timezone
+
 from kernel.db import PostgresUnitOfWork, make_pool
 from kernel.config import service_dsn
-from services.deputy import demo, handlers
+from services.deputy import demo, duty_demo, handlers, voters
 from services.deputy.repository import REPOSITORIES
 
 
@@ -12,6 +15,7 @@ def load_demo(config):
     try:
         uow = PostgresUnitOfWork(pool, "deputy", REPOSITORIES, correlation_id="demo-seed")
         added = handlers.load_roster(demo.generate_stations(), demo.generate_deputies(), uow)
+        duty = duty_demo.load(uow, voters.today_in_beijing(datetime.now(timezone.utc)))
     finally:
         pool.close()
-    return f"{added} deputies added"
+    return f"{added} deputies added; duty demo: " + ", ".join(f"{n} {kind}" for kind, n in duty.items())

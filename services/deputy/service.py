@@ -8,6 +8,7 @@ from kernel.errors import load_payload as load
 from services.deputy import handlers
 from services.deputy.duty_service import DutyKeeper
 from services.deputy.notification_service import NotificationKeeper
+from services.deputy.portal_service import PortalKeeper
 from services.deputy.voters_service import VoterKeeper
 from services.deputy.repository import REPOSITORIES
 from services.deputy.schemas import (DeputyCreateSchema, DeputyListQuerySchema,
@@ -15,7 +16,7 @@ from services.deputy.schemas import (DeputyCreateSchema, DeputyListQuerySchema,
 
 
 
-class DeputyService(DutyKeeper, VoterKeeper, NotificationKeeper, PlatformService):
+class DeputyService(DutyKeeper, VoterKeeper, NotificationKeeper, PortalKeeper, PlatformService):
     name = "deputy"
     db_extensions = ("pg_trgm",)  # trigram index for searching names (created by bootstrap)
 

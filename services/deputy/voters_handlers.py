@@ -145,15 +145,18 @@ def officer_view(row, actor):
     return view
 
 
-def submit_opinion(command, uow):
+def submit_opinion(command, uow, tracking_code=None):
+    """``tracking_code``: the demo data's fixed codes; otherwise a random one."""
     with uow:
         if uow.stations.get(command["station"]) is None:
             raise Unprocessable("unknown station", {"station": [f"no station {command['station']}"]})
         row = None
         while row is None:   # a clash of random codes is next to impossible; then draw again
-            row = uow.voters.add_opinion(voters.new_tracking_code(), command["station"], command["content"],
-                                         command.get("category"), command.get("name"), command.get("contact"),
-                                         _entry("received", {"role": "public"}))
+            row = uow.voters.add_opinion(tracking_code or voters.new_tracking_code(), command["station"],
+                                         command["content"], command.get("category"), command.get("name"),
+                                         command.get("contact"), _entry("received", {"role": "public"}))
+            if row is None and tracking_code:
+                raise Conflict("tracking code taken", {"tracking_code": [f"{tracking_code} exists"]})
         uow.emit(events.OPINION_RECEIVED, {"tracking_code": row["tracking_code"], "station_code": row["station_code"],
                                            "category": row["category"]}, aggregate_id=row["tracking_code"])
         uow.commit()
@@ -226,10 +229,11 @@ def prepare_conversion(tracking_code, actor, uow):
     with uow:
         row = uow.voters.opinion(tracking_code)
         if row is not None and row["status"] == "converted" and row["assigned_deputy"] == actor["subject"]:
-            return {"tracking_code": tracking_code, "content": row["content"], "category": row["category"],
-                    "already": True}
+            return {"tracking_code": tracking_code, "station_code": row["station_code"], "content": row["content"],
+                    "category": row["category"], "already": True}
         row, _ = _opinion_for(uow, tracking_code, actor, "convert")
-    return {"tracking_code": tracking_code, "content": row["content"], "category": row["category"], "already": False}
+    return {"tracking_code": tracking_code, "station_code": row["station_code"], "content": row["content"],
+            "category": row["category"], "already": False}
 
 
 def link_conversion(tracking_code, suggestion, actor, uow):

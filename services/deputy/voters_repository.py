@@ -102,3 +102,25 @@ class VoterRepository:
         self.cursor.execute("SELECT " + ", ".join(OPINION_COLUMNS) + " FROM opinions" + where
                             + " ORDER BY id DESC LIMIT %s OFFSET %s", params + [limit, offset])
         return _all(self.cursor, OPINION_COLUMNS), total
+
+    # -- the public portal ------------------------------------------------------------------------------
+    def upcoming_receptions(self, since, station=None, deputy=None, limit=200):
+        """Scheduled reception days from ``since`` on, soonest first (of one station or one
+        deputy's rota when given)."""
+        clauses, params = ["status = 'scheduled'", "held_on >= %s"], [since]
+        if station:
+            clauses.append("station_code = %s")
+            params.append(station)
+        if deputy:
+            clauses.append("%s = ANY (deputies)")
+            params.append(deputy)
+        self.cursor.execute("SELECT " + ", ".join(RECEPTION_COLUMNS) + " FROM receptions WHERE "
+                            + " AND ".join(clauses) + " ORDER BY held_on, starts_at, id LIMIT %s", params + [limit])
+        return _all(self.cursor, RECEPTION_COLUMNS)
+
+    def deputy_names(self, codes):
+        """{code: name} of the given deputies (the public rota shows names)."""
+        if not codes:
+            return {}
+        self.cursor.execute("SELECT code, name FROM deputies WHERE code = ANY (%s)", (list(codes),))
+        return dict(self.cursor.fetchall())

@@ -74,6 +74,12 @@ class OpinionCreateSchema(Schema):
                             metadata={"description": "phone or e-mail; only staff and the assigned deputy see it"})
 
 
+class StationOpinionCreateSchema(OpinionCreateSchema):
+    """``POST /api/v1/stations/{code}/opinions``: the same, the station taken from the path."""
+    class Meta:
+        exclude = ("station",)
+
+
 class TrackingSchema(Schema):
     tracking_code = fields.String()
     status = fields.String(metadata={"description": "received | in_progress | answered | declined | closed"})

@@ -198,6 +198,8 @@ class Suggestion:
     evaluated_at: datetime.datetime = None
     closed_at: datetime.datetime = None
     version: int = 1
+    # {"kind": "opinion", "tracking_code", "station_code"}: the voter's opinion it was converted from
+    source: dict = None
     # loaded alongside
     deputies: list = field(default_factory=list)      # [{"code", "role", "via"}]
     assignments: list = field(default_factory=list)   # [Assignment]

@@ -86,8 +86,10 @@ def _check_deputy(uow, code, field):
     return entry
 
 
-def file_suggestion(command, actor, uow, settings=None, now=None, idempotency_key=None):
-    """A deputy files (or staff file on a deputy's behalf with ``deputy``)."""
+def file_suggestion(command, actor, uow, settings=None, now=None, idempotency_key=None, source=None):
+    """A deputy files (or staff file on a deputy's behalf with ``deputy``). ``source``: the
+    voter's opinion it was converted from ({"kind": "opinion", "tracking_code", "station_code"}),
+    kept on the suggestion and in its first timeline entry."""
     settings = settings or SuggestionSettings()
     now = now or utcnow()
     if domain.is_deputy(actor):
@@ -123,11 +125,12 @@ def file_suggestion(command, actor, uow, settings=None, now=None, idempotency_ke
         s = Suggestion(id=uuid.uuid4().hex[:16], number=number, term=term, session=session,
                        title=command["title"].strip(), content=command["content"].strip(),
                        category=command.get("category") or "其他", lead_deputy=lead, status="submitted",
-                       filed_by=actor, submitted_at=now, updated_at=now)
+                       filed_by=actor, submitted_at=now, updated_at=now, source=source)
         s.deputies = [{"code": lead, "role": "lead", "via": None}] + \
                      [{"code": c, "role": "co_signer", "via": None} for c in co_signers]
         uow.suggestions.add(s)
-        _record(uow, s, events.SUBMITTED, actor, now, co_signers=co_signers, session=session, term=term)
+        _record(uow, s, events.SUBMITTED, actor, now, co_signers=co_signers, session=session, term=term,
+                **({"source": source} if source else {}))
         if scope_key:
             uow.remember("file_suggestion", scope_key, {"id": s.id})
         uow.commit()

@@ -8,7 +8,7 @@ SUGGESTION_COLUMNS = ("id", "number", "term", "session", "title", "content", "ca
                       "filed_by", "submitted_at", "updated_at", "difficult", "key_supervision", "reject_reason",
                       "reject_note", "merged_into", "awaiting_reassignment", "rehandling_round", "satisfaction",
                       "evaluation_comment", "accepted_at", "assigned_at", "replied_at", "evaluated_at", "closed_at",
-                      "version")
+                      "version", "source")
 ASSIGNMENT_COLUMNS = ("id", "suggestion_id", "department", "role", "status", "active", "assigned_at", "due_date",
                       "latest_due_date", "acknowledged_at", "returned_at", "return_reason", "extension_status",
                       "extension_due_date", "extension_reason", "view_content", "view_sent_at", "reply_category",
@@ -19,7 +19,7 @@ INBOX_ORDER = {"due_date": "a.due_date, a.id", "-due_date": "a.due_date DESC, a.
                "assigned_at": "a.assigned_at, a.id", "-assigned_at": "a.assigned_at DESC, a.id DESC"}
 _MUTABLE_SUGGESTION = tuple(c for c in SUGGESTION_COLUMNS
                             if c not in ("id", "number", "term", "session", "filed_by",
-                                                                      "submitted_at", "version"))
+                                                                      "submitted_at", "version", "source"))
 _MUTABLE_ASSIGNMENT = ASSIGNMENT_COLUMNS[4:]
 _TEXT = "(s.title || ' ' || s.content)"
 
@@ -45,7 +45,7 @@ class SuggestionRepository:
 
     # -- suggestions ------------------------------------------------------------------------
     def add(self, s):
-        values = [Jsonb(v) if c == "filed_by" else getattr(s, c) for c, v in
+        values = [Jsonb(v) if c in ("filed_by", "source") and v is not None else v for c, v in
                   ((c, getattr(s, c)) for c in SUGGESTION_COLUMNS)]
         self.cursor.execute("INSERT INTO suggestions (" + ", ".join(SUGGESTION_COLUMNS) + ") VALUES ("
                             + ", ".join(["%s"] * len(SUGGESTION_COLUMNS)) + ")", values)

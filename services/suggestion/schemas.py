@@ -30,6 +30,14 @@ class SuggestionCreateSchema(Strict):
     deputy = fields.String(validate=DEPUTY_CODE, metadata={"description": "lead deputy (staff filing on behalf)"})
 
 
+class SuggestionSourceSchema(Strict):
+    """Where a suggestion came from: a voter's opinion a deputy converted (set by the
+    conversion, never by the filing form)."""
+    kind = fields.String(required=True, validate=validate.OneOf(("opinion",)))
+    tracking_code = fields.String(required=True, validate=validate.Regexp(r"^YJ[0-9A-Z]{6,12}$"))
+    station_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+
+
 class ReviewSchema(Strict):
     decision = fields.String(required=True, validate=validate.OneOf(("accept", "reject", "merge")))
     reason = fields.String(validate=validate.OneOf(REJECT_REASONS))
@@ -243,6 +251,9 @@ class SuggestionViewSchema(Schema):
     evaluated_at = _time()
     closed_at = _time()
     version = fields.Integer()
+    source = fields.Nested(SuggestionSourceSchema, allow_none=True,
+                           metadata={"description": "the voter's opinion it was converted from (by tracking code), "
+                                                    "or null; not in the public view"})
     timeline = fields.List(fields.Nested(TimelineEntrySchema), metadata={"description": "one suggestion only"})
     public = fields.Boolean(metadata={"description": "true: the public view (handling result only)"})
     replies = fields.List(fields.Nested(PublicReplySchema), metadata={"description": "public view: the replies"})

@@ -20,7 +20,8 @@ from services.suggestion.repository import REPOSITORIES
 from services.suggestion.schemas import (AssignSchema, ContentSchema, EvaluationSchema, ExtensionDecisionSchema,
                                          ExtensionRequestSchema, InboxQuerySchema, PageQuerySchema, ReasonSchema,
                                          ReplySchema, ReviewSchema, RoutingRuleSchema, SimilarQuerySchema,
-                                         SuggestionCreateSchema, SuggestionListQuerySchema, WithdrawSchema)
+                                         SuggestionCreateSchema, SuggestionListQuerySchema, SuggestionSourceSchema,
+                                         WithdrawSchema)
 from services.suggestion.stats import SuggestionStatistics
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,11 @@ class SuggestionService(SuggestionStatistics, deputy_directory.DeputyDirectoryKe
 
     # -- filing and review ------------------------------------------------------------------
     @rpc
-    def file_suggestion(self, actor, payload, idempotency_key=None):
+    def file_suggestion(self, actor, payload, idempotency_key=None, source=None):
         command = load(SuggestionCreateSchema(), payload)
-        s = handlers.file_suggestion(command, actor, self.db(), self.settings, idempotency_key=idempotency_key)
+        source = load(SuggestionSourceSchema(), source) if source else None
+        s = handlers.file_suggestion(command, actor, self.db(), self.settings, idempotency_key=idempotency_key,
+                                     source=source)
         return s.as_dict()
 
     @rpc

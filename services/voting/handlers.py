@@ -150,7 +150,7 @@ def _meeting_view(meeting):
 
 def list_meetings(query, uow):
     with uow:
-        rows, total = uow.meetings.list(query.get("limit", 50), query.get("offset", 0))
+        rows, total = uow.meetings.list(query.get("limit", 50), query.get("offset", 0), query.get("member"))
     return {"items": [{**_meeting_view(r), "expected": r["expected"], "present": r["present"]} for r in rows],
             "total": total}
 

@@ -72,13 +72,18 @@ class MeetingRepository:
                             "ORDER BY id LIMIT 1", (title,))
         return _dict(self.cursor)
 
-    def list(self, limit=50, offset=0):
-        self.cursor.execute("SELECT count(*) FROM meetings")
+    def list(self, limit=50, offset=0, member=None):
+        where, args = "", ()
+        if member:
+            where = " WHERE EXISTS (SELECT 1 FROM meeting_members mm WHERE mm.meeting_id = m.id AND mm.deputy_id = %s)"
+            args = (member,)
+        self.cursor.execute("SELECT count(*) FROM meetings m" + where, args)
         total = self.cursor.fetchone()[0]
         self.cursor.execute(
             "SELECT m.id, m.kind, m.title, m.starts_at, m.chair, m.created_by, m.created_at, m.ended_at, "
             "  m.member_count AS expected, m.present_count AS present "
-            "FROM meetings m ORDER BY m.starts_at DESC, m.id DESC LIMIT %s OFFSET %s", (limit, offset))
+            "FROM meetings m" + where + " ORDER BY m.starts_at DESC, m.id DESC LIMIT %s OFFSET %s",
+            args + (limit, offset))
         return _dicts(self.cursor), total
 
     def members(self, meeting_id):
@@ -308,8 +313,9 @@ class BallotRepository:
         return self.cursor.fetchone()[0]
 
     def add_checkpoint(self, item_id, ballots, last_seq, root):
-        self.cursor.execute("INSERT INTO ballot_checkpoints (item_id, ballots, last_seq, root) VALUES (%s, %s, %s, %s)",
-                            (item_id, ballots, last_seq, root))
+        """Once per position of the log: another replica's ticker may have taken it already."""
+        self.cursor.execute("INSERT INTO ballot_checkpoints (item_id, ballots, last_seq, root) VALUES (%s, %s, %s, %s) "
+                            "ON CONFLICT (item_id, last_seq) DO NOTHING", (item_id, ballots, last_seq, root))
 
     def checkpoints(self, item_id):
         self.cursor.execute("SELECT ballots, last_seq, root FROM ballot_checkpoints WHERE item_id = %s ORDER BY id",

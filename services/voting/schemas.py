@@ -51,6 +51,8 @@ class MeetingListQuerySchema(Schema):
 
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     offset = offset_field()
+    # a deputy's own meetings (as member or observer): their phone lists only those
+    member = fields.String(validate=DEPUTY_CODE, metadata={"description": "only meetings this deputy belongs to"})
 
 
 class PresenceSchema(Schema):

@@ -92,3 +92,13 @@ def unread_notifications(client, deputy):
 
 def department_name(client, code):
     return next(d["name"] for d in client.get("/api/v1/departments").json()["items"] if d["code"] == code)
+
+
+def settled(call, status, what):
+    """The answer of ``call`` once it has ``status`` (a loaded 2-core machine may answer 504
+    while the platform warms up; writes carry an Idempotency-Key, so a retry is safe)."""
+    def once():
+        response = call()
+        assert response.status_code in (status, 504), response.text
+        return response if response.status_code == status else None
+    return eventually(once, timeout=60, what=what).json()

@@ -6,20 +6,10 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.mobile_deputies import OWN_PASSWORD, screenshot, sign_in
-from tests.support.platform import eventually, new_deputy_payload
+from tests.browser.mobile_deputies import OWN_PASSWORD, screenshot, settled, sign_in
+from tests.support.platform import new_deputy_payload
 
 TODAY = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date().isoformat()
-
-
-def settled(call, status, what):
-    """The answer of ``call`` once it has ``status`` (a loaded 2-core machine may answer 504
-    while the platform warms up; writes carry an Idempotency-Key, so a retry is safe)."""
-    def once():
-        response = call()
-        assert response.status_code in (status, 504), response.text
-        return response if response.status_code == status else None
-    return eventually(once, timeout=60, what=what).json()
 
 
 def new_deputy(client):

@@ -1,7 +1,8 @@
 """Online budget supervision end to end through the gateway, all processes running on the demo
 data: the planted problems raise alerts of every rule and no other unit has one; a file with
 bad rows is rejected whole with a report naming row and column (nothing applied); the same
-file twice is the same import; a committed file runs the rules; an alert is handled from
+file twice is the same import; a committed file runs the rules and the alert it raises reaches
+the staff's notification inbox; an alert is handled from
 sending to closing with its timeline and events; a unit sees only its own; the public only
 execution summaries."""
 import uuid
@@ -119,6 +120,12 @@ def test_a_committed_file_runs_the_rules_and_the_same_file_is_the_same_import(cl
         "/api/v1/budget/alerts", as_user="staff", params={"rule": "large_payment", "unit": "108002"}).json()["items"]
         if a["subject"] == voucher), None), 60, "the large payment's alert")
     assert alert["figures"]["amount"] == "720000.00"
+    # the raised alert reaches the staff's notification inbox (the deputy service hears it)
+    notice = eventually(lambda: next((n for n in client.get(
+        "/api/v1/me/notifications", as_user="staff", params={"limit": 200}).json()["items"]
+        if n["type"] == "budget_alert_raised" and f"预警编号 {alert['id']}" in n["body"]), None), 60,
+        "the alert in the staff's inbox")
+    assert notice["subject"].startswith("预算执行预警") and "108002" in notice["body"]
     again = upload(client, text, name="again.csv")
     assert again.json()["id"] == result["id"] and again.json()["created"] is False
     assert finished(client, result["id"])["rows_applied"] == 2

@@ -99,6 +99,15 @@ def test_an_opinion_goes_to_a_suggestion_and_its_reply_reaches_the_voter(ready):
     sid = converted["suggestion_id"]
     suggestion = client.get(f"/api/v1/suggestions/{sid}", as_user=DEPUTY).json()
     assert code in suggestion["content"] and suggestion["lead_deputy"] == DEPUTY
+    # linked both ways: the suggestion names its source opinion (deputy and staff see it), the
+    # opinion its suggestion; the public view of the suggestion does not carry the link
+    source = {"kind": "opinion", "tracking_code": code, "station_code": station}
+    assert suggestion["source"] == source
+    assert client.get(f"/api/v1/suggestions/{sid}", as_user="staff").json()["source"] == source
+    assert suggestion["timeline"][0]["details"]["source"] == source
+    staff_opinion = next(o for o in client.get(f"/api/v1/opinions?station={station}", as_user="staff").json()["items"]
+                         if o["tracking_code"] == code)
+    assert staff_opinion["suggestion_id"] == sid and staff_opinion["suggestion_number"] == suggestion["number"]
     assert client.get(f"/api/v1/opinions/{code}").json()["status"] == "in_progress"
 
     post(client, f"/api/v1/suggestions/{sid}/review", "staff", {"decision": "accept"})
@@ -109,6 +118,8 @@ def test_an_opinion_goes_to_a_suggestion_and_its_reply_reaches_the_voter(ready):
     answered = eventually(lambda: (lambda t: t if t["status"] == "answered" else None)(
         client.get(f"/api/v1/opinions/{code}").json()), timeout=20, what="the reply reaches the voter")
     assert "路灯已修复" in answered["answer"]
+    public = client.get(f"/api/v1/suggestions/{sid}").json()
+    assert public["public"] is True and "source" not in public
     post(client, f"/api/v1/suggestions/{sid}/evaluation", DEPUTY, {"satisfaction": "satisfied"})
     eventually(lambda: client.get(f"/api/v1/opinions/{code}").json()["status"] == "closed", timeout=20,
                what="closed with the suggestion")
@@ -167,3 +178,25 @@ def test_bad_input_names_the_fields(platform, ready):
     assert "reason" in error["details"]
     error = assert_json_error(ready.post(f"/api/v1/opinions/{code}/forward", as_user="staff", json={"to": "mars"}), 400)
     assert "to" in error["details"]
+
+
+def test_a_station_form_posts_to_its_own_station(platform, ready):
+    voter = Client(platform.gateway_url)
+    voter.session = session_from("127.0.0.89")
+    station = station_of(ready, DEPUTY)
+    created = voter.post(f"/api/v1/stations/{station}/opinions",
+                         json={"content": "希望在学校门口增设减速带，保障学生安全。", "name": "李女士"})
+    assert created.status_code == 201, created.text
+    code = created.json()["tracking_code"]
+    assert voter.get(f"/api/v1/opinions/{code}").json()["status"] == "received"
+    listed = ready.get(f"/api/v1/opinions?station={station}", as_user="staff").json()["items"]
+    assert next(o for o in listed if o["tracking_code"] == code)["name"] == "李女士"
+
+    error = assert_json_error(voter.post(f"/api/v1/stations/{station}/opinions",
+                                         json={"content": "短", "contact": "x", "age": 3}), 400, "VALIDATION_ERROR")
+    assert {"content", "contact", "age"} <= set(error["details"])
+    error = assert_json_error(voter.post(f"/api/v1/stations/{station}/opinions",
+                                         json={"station": station, "content": "建议增设路灯照明。"}), 400)
+    assert set(error["details"]) == {"station"}
+    error = assert_json_error(voter.post("/api/v1/stations/NOPE/opinions", json={"content": "建议增设路灯照明。"}), 422)
+    assert "station" in error["details"]

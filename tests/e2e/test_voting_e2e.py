@@ -482,6 +482,17 @@ def voting_vote(own_client, meeting, item, code):
     return own_client.post(f"/api/v1/meetings/{meeting}/items/{item}/ballots", as_user=code, json={"choice": "yes"})
 
 
+def test_a_deputy_lists_only_the_meetings_they_belong_to(voting, client):
+    theirs = voting.meeting(COMMITTEE[:3])
+    others = voting.meeting(COMMITTEE[3:6])
+    listed = [m["id"] for m in client.get(f"/api/v1/meetings?limit=500&member={COMMITTEE[0]}").json()["items"]]
+    assert theirs in listed and others not in listed
+    everyone = [m["id"] for m in client.get("/api/v1/meetings?limit=500").json()["items"]]
+    assert {theirs, others} <= set(everyone)
+    refused = client.get("/api/v1/meetings?member=nobody")
+    assert refused.status_code == 400 and "member" in refused.json()["error"]["details"]
+
+
 def test_concurrent_sign_ins_carry_exact_present_counts(voting, client, config):
     import concurrent.futures
 

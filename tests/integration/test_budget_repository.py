@@ -206,3 +206,55 @@ def test_a_row_with_too_many_cells_rejects_the_file_naming_the_row(budget_pool, 
     assert importer.run_import(service_dsn(prepared, "budget"), uuid.UUID(view["id"]), import_dir)["status"] == "rejected"
     errors = handlers.get_import(view["id"], STAFF, uow(budget_pool))["errors"]
     assert errors[0]["row"] == 3, errors
+
+
+def _canonical_rows(tag, count, first=1):
+    """Rows as treasury systems export them (YYYY-MM-DD, plain amounts): the fast merge."""
+    return "".join(f"F{tag}{i},2026-10-{i % 28 + 1:02d},105001,2050101,30201,,宁陕县城关商贸有限公司,6105{i},单位,{i}.10,\n"
+                   for i in range(first, first + count))
+
+
+def test_a_canonical_file_takes_the_fast_merge_and_an_overlapping_one_the_careful_merge(budget_pool, prepared,
+                                                                                          import_dir):
+    tag = uuid.uuid4().hex[:6].upper()
+    dsn = service_dsn(prepared, "budget")
+    path = _write(import_dir, uuid.uuid4().hex + ".csv", HEADER_ZH + _canonical_rows(tag, 30))
+    view, _ = _register(budget_pool, path)
+    result = importer.run_import(dsn, uuid.UUID(view["id"]), import_dir)
+    assert result["status"] == "committed" and result["rows_applied"] == 30
+    assert "fast_merge_abandoned" not in result["seconds"] and "checks" not in result["seconds"], result
+    # the same 30 vouchers and 2 new ones: the primary key refuses the fast merge, the careful
+    # merge skips the 30 stored ones (same content) and applies the 2
+    path2 = _write(import_dir, uuid.uuid4().hex + ".csv", HEADER_ZH + _canonical_rows(tag, 32))
+    view2, _ = _register(budget_pool, path2)
+    result2 = importer.run_import(dsn, uuid.UUID(view2["id"]), import_dir)
+    assert result2["status"] == "committed" and "fast_merge_abandoned" in result2["seconds"], result2
+    answer = handlers.get_import(view2["id"], STAFF, uow(budget_pool))
+    assert (answer["rows_applied"], answer["rows_skipped"]) == (2, 30)
+    with uow(budget_pool) as u:
+        u.cursor.execute("SELECT count(*), sum(amount) FROM payments WHERE voucher_no LIKE %s", (f"F{tag}%",))
+        assert u.cursor.fetchone() == (32, sum(Decimal(f"{i}.10") for i in range(1, 33)))
+
+
+@pytest.mark.parametrize("bad_row, column", [
+    ("{v},2025-10-01,105001,2050101,30201,,某公司,6105,单位,1.00,\n", "支付日期"),      # another year
+    ("{v},2026-10-01,105001,2050101,30201,,某公司,6105,单位,0.00,\n", "金额"),          # zero
+    ("{v},2026-10-01,999999,2050101,30201,,某公司,6105,单位,1.00,\n", "预算单位编码"),  # unknown unit
+    ("{v},2026-10-01,105001,2050101,30201,,,6105,单位,1.00,\n", "收款人名称"),          # empty payee
+    ("{first},2026-10-02,105001,2050101,30201,,某公司,6105,单位,2.00,\n", "支付凭证号"),  # repeated in the file
+])
+def test_a_canonical_file_with_one_bad_row_is_rejected_whole_naming_it(budget_pool, prepared, import_dir, bad_row,
+                                                                       column):
+    """Rows the fast merge leaves out (or a repeated voucher it cannot insert) are reported by
+    the checks, and the rows it had inserted are rolled back with the file."""
+    tag = uuid.uuid4().hex[:6].upper()
+    text = HEADER_ZH + _canonical_rows(tag, 5) + bad_row.format(v=f"F{tag}X", first=f"F{tag}1")
+    path = _write(import_dir, uuid.uuid4().hex + ".csv", text)
+    view, _ = _register(budget_pool, path)
+    result = importer.run_import(service_dsn(prepared, "budget"), uuid.UUID(view["id"]), import_dir)
+    assert result["status"] == "rejected", result
+    errors = handlers.get_import(view["id"], STAFF, uow(budget_pool))["errors"]
+    assert (7, column) in {(e["row"], e["column"]) for e in errors}, errors
+    with uow(budget_pool) as u:
+        u.cursor.execute("SELECT count(*) FROM payments WHERE voucher_no LIKE %s", (f"F{tag}%",))
+        assert u.cursor.fetchone()[0] == 0

@@ -187,7 +187,7 @@ def test_a_deputy_sees_only_their_own_and_marks_them_read(stack, broker):
 def test_public_is_401_and_other_roles_403(stack, method, path):
     url = stack["url"] + "/api/v1/me/notifications" + path
     assert requests.request(method, url, timeout=10).status_code == 401
-    for role, subject in (("department", "edu"), ("staff", None)):
+    for role, subject in (("department", "edu"), ("unit", "105001")):
         response = requests.request(method, url, headers=token(stack, role, subject), timeout=10)
         assert response.status_code == 403 and response.json()["error"]["code"] == "FORBIDDEN"
 
@@ -265,3 +265,36 @@ def test_a_temporary_failure_is_retried_and_a_permanent_one_given_up(stack, brok
         attempts = dict(db.execute("SELECT email_to, email_attempts FROM notifications WHERE email_to = ANY(%s)",
                                    ([flaky, refused, busy],)).fetchall())
     assert attempts == {flaky: 3, refused: 1, busy: MAX_ATTEMPTS}
+
+
+def budget_alert_event(alert_id):
+    return {"event_id": str(uuid.uuid4()), "type": "budget_alert_raised", "occurred_at": "2026-11-28T08:00:00+00:00",
+            "schema_version": 1, "producer": "budget", "correlation_id": "nt-" + uuid.uuid4().hex[:8],
+            "aggregate_id": str(alert_id),
+            "data": {"alert_id": alert_id, "rule": "large_payment", "rule_name": "大额支付", "year": 2026,
+                     "unit_code": "108002", "unit_name": "宁陕县水利局", "subject": "G1", "severity": "high",
+                     "status": "raised", "message": "单笔支付 720,000.00 元", "figures": {"amount": "720000.00"},
+                     "evidence": {"vouchers": ["G1"]}, "as_of": "2026-11-28"}}
+
+
+def test_a_raised_budget_alert_reaches_the_staff_inbox_once_and_no_deputy(stack, broker):
+    alert_id = uuid.uuid4().int % 10**9
+    envelope = budget_alert_event(alert_id)
+    someone = new_deputy(stack)
+    before = handled("budget_alert_raised")
+    for _ in range(2):  # a redelivery makes no second row
+        broker.publish(envelope, exchange="budget.events", routing_key="budget_alert_raised")
+    eventually(lambda: handled("budget_alert_raised") >= before + 2, 15, "two deliveries of budget_alert_raised")
+    url = stack["url"] + "/api/v1/me/notifications"
+    staff = token(stack, "staff", None)
+    items = requests.get(url, params={"limit": 200}, headers=staff, timeout=10).json()["items"]
+    mine = [n for n in items if f"预警编号 {alert_id}" in n["body"]]
+    assert len(mine) == 1, items
+    assert mine[0]["type"] == "budget_alert_raised" and mine[0]["subject"] == "预算执行预警：大额支付"
+    assert "宁陕县水利局（108002）" in mine[0]["body"] and not mine[0]["read"]
+    assert inbox(stack, someone)["total"] == 0
+    response = requests.post(f"{url}/{mine[0]['id']}/read", headers=staff, timeout=10)
+    assert response.status_code == 200 and response.json()["read"] is True
+    other_reads = requests.post(f"{url}/{mine[0]['id']}/read", headers=token(stack, "deputy", someone),
+                                              timeout=10)
+    assert other_reads.status_code == 404  # a deputy cannot touch the staff's inbox

@@ -2,10 +2,15 @@
 confirms, marked published, in order."""
 import uuid
 
+import psycopg
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
+from prometheus_client import REGISTRY
 
+from kernel.config import service_dsn
 from kernel.errors import Conflict, Unprocessable, ValidationFailed
+from kernel.metrics import service_metrics
+from kernel.outbox import relay_lock_key
 from services.deputy.service import DeputyService
 from tests.integration.helpers import collect_events
 from tests.support.platform import EventProbe, eventually, new_deputy_payload
@@ -87,3 +92,32 @@ def test_idempotent_registration_writes_one_event(deputy_service, cluster, admin
     again = cluster.deputy.register_deputy(payload=payload, idempotency_key="it-outbox-key-1")
     assert again["code"] == first["code"]
     assert len(outbox_rows(admin_db, first["code"])) == 1
+
+
+def test_only_the_relay_holding_the_lock_publishes_and_another_takes_over_when_its_holder_dies(
+        start_service, demo_loaded, cluster, admin_db, prepared):
+    """Replicas of a service: the relay whose session holds the service's advisory lock is the
+    one that publishes. Here this test's own session holds it (another replica's relay): the
+    service's relay runs but publishes nothing; when the holder's session ends (a replica
+    killed), it takes the lock within a loop and publishes what waited, in order."""
+    def leader():
+        return REGISTRY.get_sample_value("deputy_outbox_relay_leader")
+
+    holder = psycopg.connect(service_dsn(prepared, "deputy"), autocommit=True)
+    try:
+        assert holder.execute("SELECT pg_try_advisory_lock(%s)", (relay_lock_key("deputy"),)).fetchone()[0]
+        start_service(DeputyService)
+        code = cluster.deputy.register_deputy(payload=new_deputy_payload())["code"]
+        # The relay has been round its loop since the write: it saw the backlog (it observes
+        # it once a second, after trying for the lock and publishing when it leads).
+        service_metrics("deputy").outbox_backlog.set(-1)
+        eventually(lambda: REGISTRY.get_sample_value("deputy_outbox_backlog_events") != -1, 10,
+                   "the relay to observe the backlog")
+        assert leader() == 0
+        assert [row[1] for row in outbox_rows(admin_db, code)] == [None]   # not published
+        assert REGISTRY.get_sample_value("deputy_outbox_backlog_events") >= 1
+    finally:
+        holder.close()   # the other replica's session ends: its lock with it
+    eventually(lambda: leader() == 1, 10, "the relay to take the lock over")
+    eventually(lambda: all(row[1] is not None for row in outbox_rows(admin_db, code)), 30,
+               "the waiting event to be published")

@@ -16,7 +16,9 @@ import requests
 
 from kernel.bootstrap import bootstrap, load_demo
 from tests.support.instances import PrivatePostgres, PrivateRabbit
-from tests.support.platform import PROCESSES, Client, PlatformProcesses, eventually, free_port
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.support.platform import PROCESSES, Client, PlatformProcesses, eventually, free_port, service_of
 
 # Ports of our own: free ones picked per run (so that test runs side by side on one machine
 # never share an instance), or fixed through the environment.
@@ -139,8 +141,8 @@ def stack(config, private_rabbit, private_postgres):
 
 
 class Launched(PlatformProcesses):
-    def client(self):
-        return Client(self.gateway_url)
+    def client(self, name="gateway"):
+        return Client(self.url(name))
 
     def wait_healthy(self, timeout=30):
         eventually(lambda: requests.get(self.gateway_url + "/health", timeout=5).status_code == 200,
@@ -161,9 +163,15 @@ class Launched(PlatformProcesses):
 
     def consumed(self, name, event_type, outcome="ok"):
         """How many ``event_type`` events process ``name`` has handled (its /metrics)."""
-        text = requests.get(f"http://127.0.0.1:{self.ports[name]}/metrics", timeout=10).text
-        line = f'{name}_events_consumed_total{{event_type="{event_type}",outcome="{outcome}"}} '
-        return next((float(row[len(line):]) for row in text.splitlines() if row.startswith(line)), 0.0)
+        return self.metric(name, "events_consumed_total", event_type=event_type, outcome=outcome)
+
+    def metric(self, name, metric, **labels):
+        """The sum of the samples ``<service>_<metric>`` of process ``name`` (its /metrics)
+        whose labels include ``labels``; 0 when there is none."""
+        text = requests.get(f"{self.url(name)}/metrics", timeout=10).text
+        wanted = f"{service_of(name)}_{metric}"
+        return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
+                   if sample.name == wanted and labels.items() <= sample.labels.items())
 
     def wait_exit(self, name, timeout=20):
         """The exit code of process ``name`` (which is expected to end by itself)."""

@@ -11,16 +11,14 @@ import time
 import pytest
 import requests
 
-from services.deputy.demo import STANDING_COMMITTEE_CODES
+from tests.reliability.meetings import CHOICE_OF, COMMITTEE, close_item, named_item
 from tests.support.platform import ROOT, eventually
 
 pytestmark = pytest.mark.slow
 
-COMMITTEE = list(STANDING_COMMITTEE_CODES)
 BALLOTS = 400
 WRITERS = 4
 RESTART_AFTER = 100
-CHOICE_OF = {code: ("yes", "no", "abstain")[i % 3] for i, code in enumerate(COMMITTEE)}
 
 
 def test_broker_restart_during_voting_loses_no_acknowledged_ballot(stack, launch):
@@ -28,16 +26,7 @@ def test_broker_restart_during_voting_loses_no_acknowledged_ballot(stack, launch
     client = platform.client()
     meetings = platform.gateway_url + "/api/v1/meetings"
     eventually(lambda: requests.get(meetings, timeout=5).status_code == 200, timeout=30, what="the voting API")
-    created = client.post("/api/v1/meetings", as_user="staff", json={
-        "title": "broker restart", "kind": "standing_committee", "starts_at": "2026-11-30T09:00:00+08:00",
-        "members": COMMITTEE})
-    assert created.status_code == 201, created.text
-    meeting = created.json()["id"]
-    for code in COMMITTEE:
-        assert client.post(f"/api/v1/meetings/{meeting}/checkin", as_user="staff",
-                           json={"deputy_id": code}).status_code == 200
-    item = client.post(f"/api/v1/meetings/{meeting}/items", as_user="staff",
-                       json={"kind": "resolution", "title": "重启期间的表决", "mode": "named"}).json()["id"]
+    meeting, item = named_item(client, "broker restart", "重启期间的表决")
     assert client.post(f"/api/v1/meetings/{meeting}/items/{item}/open", as_user="staff").status_code == 200
     tokens = {code: client.token(code) for code in COMMITTEE}
     url = f"{platform.gateway_url}/api/v1/meetings/{meeting}/items/{item}/ballots"
@@ -93,15 +82,7 @@ def test_broker_restart_during_voting_loses_no_acknowledged_ballot(stack, launch
 
     item_url = f"/api/v1/meetings/{meeting}/items/{item}"
 
-    def close():
-        # A close whose answer was lost to a deadline (loaded host) is closed all the same:
-        # then the close is a 409 and the result is read instead.
-        answer = client.post(f"{item_url}/close", as_user="staff", timeout=30)
-        if answer.status_code == 409:
-            answer = client.get(f"{item_url}/result", as_user="staff", timeout=30)
-        return answer.status_code == 200 and answer.json().get("final") and answer.json()
-
-    closed = eventually(close, timeout=60, what="the item to close")
+    closed = close_item(client, meeting, item)
     audit = eventually(lambda: (lambda r: r.status_code == 200 and r.json())(
         client.get(f"{item_url}/audit", timeout=30)), timeout=60, what="the audit")
     in_box = collections.Counter(b["leaf_hash"] for b in audit["ballots"])

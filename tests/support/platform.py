@@ -1,7 +1,9 @@
 """Test support: a clean test database and vhost, in-process service runners, the whole
 platform as real processes, an AMQP event probe, and condition waits."""
+import ctypes
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +26,19 @@ PROCESSES = {  # name -> module, as in deploy/Procfile
     "voting": "services.voting.service",
     "webhooks": "services.webhooks.service",
 }
+
+
+def service_of(name):
+    """The platform process a test process name runs: a replica is named ``<process>-<k>``
+    ("suggestion-2" runs the suggestion service)."""
+    base, _, number = name.rpartition("-")
+    return base if base in PROCESSES and number.isdigit() else name
+
+
+def replicas(count, names=tuple(PROCESSES)):
+    """Process names of ``count`` replicas of each of ``names``: the first keeps the plain
+    name ("gateway", "gateway-2", ...)."""
+    return tuple(name if k == 1 else f"{name}-{k}" for name in names for k in range(1, count + 1))
 
 
 def free_port():
@@ -113,6 +128,20 @@ class EventProbe:
             pass
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid):
+    """A preexec_fn: the child gets SIGTERM when the test run that started it dies. Without it a
+    killed pytest (a CI time-out, ``timeout``, Ctrl-C twice) leaves a platform running against the
+    test database, and the next run's demo seeding deadlocks with its timers."""
+    def arrange():
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:  # the parent died before the prctl took effect
+            os._exit(1)
+    return arrange
+
+
 class PlatformProcesses:
     """The platform's processes started as in production (``python -m kernel.runner``)."""
 
@@ -120,20 +149,26 @@ class PlatformProcesses:
         self.env = env
         self.log_dir = log_dir
         self.names = names
-        self.modules = dict(PROCESSES, **(modules or {}))  # e.g. {"gateway2": "gateway.service"}
+        # e.g. {"gateway2": "gateway.service"}; replicas ("suggestion-2") need no entry (service_of)
+        self.modules = dict(PROCESSES, **(modules or {}))
         self.ports = {name: free_port() for name in names}
         self.procs = {}
 
     @property
     def gateway_url(self):
-        return f"http://127.0.0.1:{self.ports['gateway']}"
+        return self.url("gateway")
+
+    def url(self, name):
+        return f"http://127.0.0.1:{self.ports[name]}"
 
     def start(self, name, extra_env=None):
         env = dict(self.env, WEB_SERVER_ADDRESS=f"127.0.0.1:{self.ports[name]}", PYTHONUNBUFFERED="1",
                    PYTHONWARNINGS="ignore", **(extra_env or {}))
         log = open(os.path.join(self.log_dir, f"{name}.log"), "ab")
-        self.procs[name] = subprocess.Popen([PYTHON, "-m", "kernel.runner", self.modules[name]], cwd=ROOT,
-                                            env=env, stdout=log, stderr=subprocess.STDOUT)
+        module = self.modules.get(name) or self.modules[service_of(name)]
+        self.procs[name] = subprocess.Popen([PYTHON, "-m", "kernel.runner", module], cwd=ROOT,
+                                            env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            preexec_fn=die_with_parent(os.getpid()))
         return self.procs[name]
 
     def start_all(self):

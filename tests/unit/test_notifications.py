@@ -163,17 +163,44 @@ def test_an_event_no_deputy_hears_about_is_still_claimed():
     assert (n.CONSUMER, env["event_id"]) in uow.processed and uow.commits == 1
 
 
-def test_only_a_deputy_has_an_inbox_and_only_their_own():
+def test_only_deputies_and_staff_have_an_inbox_each_only_their_own():
     repo = FakeNotifications()
     uow = FakeUnitOfWork(notifications=repo)
     n.record_suggestion_event(envelope("suggestion_accepted", deputies=["D0001"]), uow)
     me = {"role": "deputy", "subject": "D0001", "username": "D0001"}
     assert n.list_notifications(me, {}, uow)["total"] == 1
     assert n.list_notifications({"role": "deputy", "subject": "D0002"}, {}, uow)["total"] == 0
-    for actor in ({"role": "department", "subject": "edu"}, {"role": "staff"}, None):
+    assert n.list_notifications({"role": "staff", "username": "staff"}, {}, uow)["total"] == 0
+    for actor in ({"role": "department", "subject": "edu"}, {"role": "unit", "subject": "105001"}, None):
         with pytest.raises(Forbidden):
             n.list_notifications(actor, {}, uow)
     assert n.mark_read(me, 1, uow)["read"] is True
     with pytest.raises(NotFound):
         n.mark_read({"role": "deputy", "subject": "D0002"}, 1, uow)
     assert n.mark_all_read(me, uow) == {"updated": 1, "unread": 0}
+
+
+def budget_alert(alert_id=7, **data):
+    base = {"alert_id": alert_id, "rule": "personal_payee", "rule_name": "向个人大额支付", "year": 2026,
+            "unit_code": "113002", "unit_name": "宁陕县文化馆", "subject": "V1", "severity": "medium",
+            "status": "raised", "message": "向个人支付 60,000.00 元", "figures": {}, "evidence": {},
+            "as_of": "2026-11-28"}
+    base.update(data)
+    return {"event_id": str(uuid.uuid4()), "type": "budget_alert_raised", "occurred_at": "2026-11-28T08:00:00+00:00",
+            "schema_version": 1, "producer": "budget", "correlation_id": None, "aggregate_id": str(alert_id),
+            "data": base}
+
+
+def test_a_raised_budget_alert_is_one_row_of_the_staff_inbox_once():
+    repo = FakeNotifications()
+    uow = FakeUnitOfWork(notifications=repo)
+    env = budget_alert()
+    assert n.record_budget_alert(env, uow) == 1
+    assert n.record_budget_alert(env, uow) == 0  # a redelivery: the event is claimed already
+    staff = {"role": "staff", "username": "staff"}
+    assert n.list_notifications(staff, {}, uow)["total"] == 1
+    [row] = repo.of(n.STAFF_INBOX)
+    assert row.event_type == "budget_alert_raised" and row.subject == "预算执行预警：向个人大额支付"
+    assert row.body.startswith("宁陕县文化馆（113002）：向个人支付 60,000.00 元（数据截至 2026-11-28）")
+    assert "预警编号 7" in row.body and row.email_status == "none"
+    assert n.list_notifications({"role": "deputy", "subject": "D0001"}, {}, uow)["total"] == 0

@@ -903,8 +903,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The signed-in deputy's notifications, newest first (unread=true: only unread); 'unread' counts all unread ones
-         * @description Roles: deputy
+         * The signed-in deputy's notifications, or the staff's shared inbox (raised budget alerts), newest first (unread=true: only unread); 'unread' counts all unread ones
+         * @description Roles: deputy, staff
          */
         get: operations["list_my_notifications"];
         put?: never;
@@ -925,8 +925,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mark all of the signed-in deputy's notifications as read
-         * @description Roles: deputy
+         * Mark all notifications of the signed-in deputy's (or the staff's) inbox as read
+         * @description Roles: deputy, staff
          */
         post: operations["read_all_my_notifications"];
         delete?: never;
@@ -945,8 +945,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mark one of the signed-in deputy's notifications as read (404 for anyone else's)
-         * @description Roles: deputy
+         * Mark one notification of the signed-in deputy's (or the staff's) inbox as read (404 for anyone else's)
+         * @description Roles: deputy, staff
          */
         post: operations["read_my_notification"];
         delete?: never;
@@ -1599,6 +1599,23 @@ export interface paths {
         get: operations["list_stations"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stations/{code}/opinions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same as POST /api/v1/opinions, the station taken from the path (a station's own form); a station in the body as well is refused (400) */
+        post: operations["submit_station_opinion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3237,7 +3254,7 @@ export interface components {
             read_at?: string | null;
             subject: string;
             suggestion_id?: string | null;
-            /** @description the suggestion event, e.g. suggestion_assigned */
+            /** @description the event, e.g. suggestion_assigned or budget_alert_raised (staff) */
             type: string;
         };
         NotificationPage: {
@@ -3654,6 +3671,13 @@ export interface components {
             reception_day?: string;
             town?: string | null;
         };
+        StationOpinionCreate: {
+            category?: string | null;
+            /** @description phone or e-mail; only staff and the assigned deputy see it */
+            contact?: string | null;
+            content: string;
+            name?: string | null;
+        };
         Stats: {
             filters?: {
                 [key: string]: unknown;
@@ -3747,6 +3771,12 @@ export interface components {
             items?: components["schemas"]["SuggestionView"][];
             total?: number;
         };
+        SuggestionSource: {
+            /** @enum {string} */
+            kind: "opinion";
+            station_code: string;
+            tracking_code: string;
+        };
         SuggestionView: {
             accepted_at?: string | null;
             assigned_at?: string | null;
@@ -3786,6 +3816,8 @@ export interface components {
             replies?: components["schemas"]["PublicReply"][];
             satisfaction?: string | null;
             session?: number | null;
+            /** @description the voter's opinion it was converted from (by tracking code), or null; not in the public view */
+            source?: components["schemas"]["SuggestionSource"] | (Record<string, never> | null);
             status?: string;
             submitted_at?: string;
             term?: number;
@@ -9428,6 +9460,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                /** @description only meetings this deputy belongs to */
+                member?: string;
             };
             header?: never;
             path?: never;
@@ -12957,6 +12991,124 @@ export interface operations {
             /** @description UNAUTHENTICATED */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DEADLINE_EXCEEDED */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submit_station_opinion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StationOpinionCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tracking"];
+                };
+            };
+            /** @description VALIDATION_ERROR / MALFORMED_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNPROCESSABLE */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: too many failed sign-ins for this account or from this client; details.retry_after_seconds says how long to wait */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

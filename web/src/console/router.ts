@@ -15,11 +15,24 @@ import { meetingRoutes } from "./routes/meetings";
 import { portalRoutes } from "./routes/portal";
 import { budgetRoutes } from "./routes/budget";
 
+// The menu's groups, in the order the menu shows them; a route's `order` sorts it within its group.
+export const MENU_GROUPS = {
+  suggestions: "建议办理",
+  meetings: "会议",
+  deputies: "代表履职",
+  budget: "预算监督",
+  portal: "门户网站",
+  integration: "系统对接",
+} as const;
+export type MenuGroup = keyof typeof MENU_GROUPS;
+const GROUP_ORDER = Object.keys(MENU_GROUPS) as MenuGroup[];
+
 declare module "vue-router" {
   interface RouteMeta {
     title?: string;
     roles?: string[];
     order?: number;
+    group?: MenuGroup;
     public?: boolean;
   }
 }
@@ -51,9 +64,34 @@ export const router = createRouter({ history: createWebHistory("/console/"), rou
 
 guardWithSession(router);
 
+function menuRank(route: RouteRecordRaw): [number, number] {
+  const group = route.meta?.group;
+  return [group ? GROUP_ORDER.indexOf(group) + 1 : 0, route.meta?.order ?? 99];
+}
+
 export function menuFor(role: string | null) {
   const children = routes.find((route) => route.path === "/")?.children ?? [];
   return children
     .filter((route) => route.meta?.title && (!route.meta.roles || (role && route.meta.roles.includes(role))))
-    .sort((a, b) => (a.meta?.order ?? 99) - (b.meta?.order ?? 99));
+    .sort((a, b) => {
+      const [groupA, orderA] = menuRank(a);
+      const [groupB, orderB] = menuRank(b);
+      return groupA - groupB || orderA - orderB;
+    });
+}
+
+// The menu in titled groups; a short menu (a department's, an editor's) stays one plain list.
+export const GROUPED_MENU_FROM = 7;
+
+export function menuSectionsFor(role: string | null): { title: string; items: RouteRecordRaw[] }[] {
+  const items = menuFor(role);
+  if (items.length < GROUPED_MENU_FROM) return [{ title: "", items }];
+  const sections: { title: string; items: RouteRecordRaw[] }[] = [];
+  for (const item of items) {
+    const title = item.meta?.group ? MENU_GROUPS[item.meta.group] : "";
+    const last = sections[sections.length - 1];
+    if (last && last.title === title) last.items.push(item);
+    else sections.push({ title, items: [item] });
+  }
+  return sections;
 }

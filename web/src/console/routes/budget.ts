@@ -3,13 +3,13 @@ import type { RouteRecordRaw } from "vue-router";
 
 export const budgetRoutes: RouteRecordRaw[] = [
   { path: "budget", name: "budget", component: () => import("../pages/budget/BudgetDashboard.vue"),
-    meta: { title: "预算执行监督", roles: ["staff", "admin"], order: 50 } },
+    meta: { group: "budget", title: "预算执行监督", roles: ["staff", "admin"], order: 50 } },
   { path: "budget/alerts", name: "budget-alerts", component: () => import("../pages/budget/BudgetAlerts.vue"),
-    meta: { title: "预算预警", roles: ["staff", "admin", "unit"], order: 51 } },
+    meta: { group: "budget", title: "预算预警", roles: ["staff", "admin", "unit"], order: 51 } },
   { path: "budget/imports", name: "budget-imports", component: () => import("../pages/budget/BudgetImports.vue"),
-    meta: { title: "支付数据导入", roles: ["staff", "admin"], order: 52 } },
+    meta: { group: "budget", title: "支付数据导入", roles: ["staff", "admin"], order: 52 } },
   { path: "budget/mine", name: "budget-mine", component: () => import("../pages/budget/BudgetUnit.vue"),
-    meta: { title: "本单位预算", roles: ["unit"], order: 1 } },
+    meta: { group: "budget", title: "本单位预算", roles: ["unit"], order: 1 } },
   { path: "budget/units/:code", name: "budget-unit", component: () => import("../pages/budget/BudgetUnit.vue") },
   { path: "budget/alerts/:id", name: "budget-alert", component: () => import("../pages/budget/BudgetAlert.vue") },
 ];

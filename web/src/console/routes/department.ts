@@ -5,7 +5,7 @@ const DEPARTMENT = ["department"];
 
 export const departmentRoutes: RouteRecordRaw[] = [
   { path: "inbox", name: "inbox", component: () => import("../pages/department/InboxPage.vue"),
-    meta: { title: "待办建议", roles: DEPARTMENT, order: 10 } },
+    meta: { group: "suggestions", title: "待办建议", roles: DEPARTMENT, order: 10 } },
   { path: "inbox/:id", name: "assignment", component: () => import("../pages/department/AssignmentPage.vue"),
     meta: { roles: DEPARTMENT } },
 ];

@@ -3,7 +3,7 @@ import type { RouteRecordRaw } from "vue-router";
 
 export const dutyRoutes: RouteRecordRaw[] = [
   { path: "duty/activities", name: "duty-activities", component: () => import("../pages/duty/ActivitiesPage.vue"),
-    meta: { title: "履职活动登记", roles: ["staff"], order: 60 } },
+    meta: { group: "deputies", title: "履职活动登记", roles: ["staff"], order: 60 } },
   { path: "duty/rankings", name: "duty-rankings", component: () => import("../pages/duty/RankingsPage.vue"),
-    meta: { title: "履职积分排名", roles: ["staff"], order: 61 } },
+    meta: { group: "deputies", title: "履职积分排名", roles: ["staff"], order: 61 } },
 ];

@@ -6,7 +6,7 @@ const STAFF = ["staff"];
 
 export const meetingRoutes: RouteRecordRaw[] = [
   { path: "meetings", name: "meetings", component: () => import("../pages/meetings/MeetingsPage.vue"),
-    meta: { title: "会议表决", roles: STAFF, order: 60 } },
+    meta: { group: "meetings", title: "会议表决", roles: STAFF, order: 60 } },
   { path: "meetings/new", name: "meeting-new", component: () => import("../pages/meetings/MeetingCreatePage.vue"),
     meta: { roles: STAFF } },
   { path: "meetings/:id", name: "meeting", component: () => import("../pages/meetings/MeetingPage.vue"),

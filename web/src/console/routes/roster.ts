@@ -3,5 +3,5 @@ import type { RouteRecordRaw } from "vue-router";
 
 export const rosterRoutes: RouteRecordRaw[] = [
   { path: "deputies", name: "deputies", component: () => import("../pages/roster/RosterPage.vue"),
-    meta: { title: "代表名册", roles: ["staff"], order: 50 } },
+    meta: { group: "deputies", title: "代表名册", roles: ["staff"], order: 50 } },
 ];

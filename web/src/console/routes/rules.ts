@@ -3,5 +3,5 @@ import type { RouteRecordRaw } from "vue-router";
 
 export const ruleRoutes: RouteRecordRaw[] = [
   { path: "routing-rules", name: "routing-rules", component: () => import("../pages/rules/RoutingRulesPage.vue"),
-    meta: { title: "分办规则", roles: ["staff"], order: 37 } },
+    meta: { group: "suggestions", title: "分办规则", roles: ["staff"], order: 37 } },
 ];

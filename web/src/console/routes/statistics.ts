@@ -3,5 +3,5 @@ import type { RouteRecordRaw } from "vue-router";
 
 export const statisticsRoutes: RouteRecordRaw[] = [
   { path: "statistics", name: "statistics", component: () => import("../pages/statistics/StatisticsPage.vue"),
-    meta: { title: "办理统计", roles: ["staff"], order: 40 } },
+    meta: { group: "suggestions", title: "办理统计", roles: ["staff"], order: 40 } },
 ];

@@ -3,5 +3,5 @@ import type { RouteRecordRaw } from "vue-router";
 
 export const subscriptionRoutes: RouteRecordRaw[] = [
   { path: "subscriptions", name: "subscriptions", component: () => import("../pages/subscriptions/SubscriptionsPage.vue"),
-    meta: { title: "事件订阅", roles: ["department", "staff"], order: 60 } },
+    meta: { group: "integration", title: "事件订阅", roles: ["department", "staff"], order: 60 } },
 ];
