@@ -9,6 +9,8 @@ TARGETS = {
     "backlog_ratio": 0.50,         # (s) backlog drain / raw pika consume
     "ballot_ratio": 0.70,          # (p) and (k) ballots / (d)
     "tally_seconds": 1.0,          # (p) and (k) last ballot -> final tally on the stream
+    "portal_page_ratio": 0.50,     # portal pages through the gateway / a bare @http static page
+    "portal_search_p99_ms": 100.0,  # portal search over 100,000 generated articles
 }
 
 
@@ -79,6 +81,7 @@ def build(results):
         "final_tally_on_stream_after_last_2xx_seconds"))
     keypad = results.get("k")
     rows += _keypad_rows(results.get("k_size"), keypad, results.get("k_lighthouse"))
+    rows += _portal_rows(results.get("portal"))
     return rows
 
 
@@ -190,6 +193,40 @@ def _write_errors(result):
     if result.get("missing"):
         problems.append(f"{result['missing']} NEVER APPLIED")
     return f" ({'; '.join(problems)})" if problems else ""
+
+
+PORTAL_PAGES = ("gateway portal home", "gateway home 304", "gateway article page", "gateway article 304")
+PORTAL_BARE = "bare @http static page"
+
+
+def _portal_rows(result):
+    """Issue 12: each portal page vs the bare static page, the search p99, the feed (no target)."""
+    page_target = f">= {TARGETS['portal_page_ratio']:.2f}"
+    search_target = f"p99 <= {TARGETS['portal_search_p99_ms']:.0f} ms"
+    measured = ((result or {}).get("pages") or {}).get("pages") or {}
+    bare = measured.get(PORTAL_BARE) or {}
+    rows = []
+    for name in PORTAL_PAGES:
+        page = measured.get(name)
+        if not page:
+            rows.append({"name": f"(portal) {name} vs bare @http", "figure": "not measured", "target": page_target,
+                         "met": None})
+            continue
+        ratio = _ratio(page["rate"], bare.get("rate"))
+        rows.append({"name": f"(portal) {name} vs bare @http",
+                     "figure": f"{_rate(page['rate'], 'req')}, p99 {_ms(page.get('p99'))}",
+                     "baseline": f"bare {_rate(bare.get('rate'), 'req')}, p99 {_ms(bare.get('p99'))}",
+                     "ratio": ratio, "target": page_target, "met": _at_least(ratio, TARGETS["portal_page_ratio"])})
+    feed = ((result or {}).get("pages") or {}).get("feed_ms")
+    if feed:
+        rows.append({"name": "(portal) Atom feed generation, not cached", "figure": f"median {_ms(feed['median'])}"})
+    found = (result or {}).get("search")
+    rows.append({"name": f"(portal) search over {found['articles']:,} articles" if found else "(portal) search",
+                 "figure": f"p50 {_ms(found['p50_ms'])}, p99 {_ms(found['p99_ms'])}" if found else "not measured",
+                 "baseline": f"every match ranked: p99 {_ms(found['exhaustive_p99_ms'])}" if found else "",
+                 "target": search_target,
+                 "met": None if not found else found["p99_ms"] <= TARGETS["portal_search_p99_ms"]})
+    return rows
 
 
 def render(rows, results, meta):
