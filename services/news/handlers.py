@@ -411,10 +411,8 @@ def _percent(rate):
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def suggestion_report_draft(year, quarter, statistics, actor, uow_factory):
-    """The quarter's suggestion-handling figures (the suggestion service's statistics by
-    department, as of ``statistics['today']``) as a draft in 建议办理 for editors; once per
-    quarter (409 the second time)."""
+def _suggestion_report(year, quarter, statistics):
+    """The draft's fields for a quarter's statistics (by department, as of ``statistics['today']``)."""
     totals = statistics["totals"]
     rows = "".join(
         f"<tr><td>{r['label']}</td><td>{r['assigned']}</td><td>{r['replied']}</td><td>{_percent(r['reply_rate'])}</td>"
@@ -426,9 +424,31 @@ def suggestion_report_draft(year, quarter, statistics, actor, uow_factory):
             f"逾期未办复{totals['overdue']}件次。各承办单位办理情况如下：</p>"
             "<table><thead><tr><th>承办单位</th><th>交办</th><th>已答复</th><th>办复率</th><th>已办结</th><th>满意率</th>"
             f"<th>逾期</th></tr></thead><tbody>{rows}</tbody></table>")
-    article_id = create_article(
-        {"column": "suggestions", "title": f"{year}年第{quarter}季度代表建议办理情况", "body": body,
-         "source": "县人大常委会选任联工委"}, actor, uow_factory(), origin=f"suggestion-report:{year}-Q{quarter}")
+    return {"column": "suggestions", "title": f"{year}年第{quarter}季度代表建议办理情况", "body": body,
+            "source": "县人大常委会选任联工委"}
+
+
+def _suggestion_report_origin(year, quarter):
+    """One draft per quarter, whether staff asked for it or the quarter's event made it."""
+    return f"suggestion-report:{year}-Q{quarter}"
+
+
+def suggestion_report_draft(year, quarter, statistics, actor, uow_factory):
+    """Staff action: the quarter's suggestion-handling figures as a draft in 建议办理 for
+    editors; once per quarter (409 the second time, also after the quarter's event made it)."""
+    article_id = create_article(_suggestion_report(year, quarter, statistics), actor, uow_factory(),
+                                origin=_suggestion_report_origin(year, quarter))
     if article_id is None:
         raise Conflict("this quarter's suggestion report draft exists already", {"year": year, "quarter": quarter})
     return article_view(article_id, uow_factory())
+
+
+def draft_from_suggestion_quarter(envelope, uow, consumer):
+    """``suggestion_quarter_closed`` → the same draft as the staff action (never published by
+    itself). Once per quarter (origin, shared with the staff action) and once per event (claim);
+    None when either made it before."""
+    data = envelope["data"]
+    return create_article(_suggestion_report(data["year"], data["quarter"], data["statistics"]),
+                          {"username": "system", "role": "system"}, uow,
+                          origin=_suggestion_report_origin(data["year"], data["quarter"]),
+                          claim=(consumer, envelope["event_id"]))

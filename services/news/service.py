@@ -133,6 +133,10 @@ class NewsService(PlatformService):
     def on_voting_meeting_ended(self, envelope):
         handlers.draft_from_meeting(envelope, self.db(), "news.meeting_ended")
 
+    @subscribe("suggestion", "suggestion_quarter_closed")
+    def on_suggestion_quarter_closed(self, envelope):
+        handlers.draft_from_suggestion_quarter(envelope, self.db(), "news.suggestion_quarter_closed")
+
     @rpc
     def suggestion_report_draft(self, actor, query, statistics):
         """The gateway hands over the suggestion service's statistics (GET answer, by department)."""

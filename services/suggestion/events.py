@@ -20,9 +20,12 @@ CLOSED = "suggestion_closed"
 WITHDRAWN = "suggestion_withdrawn"
 DUE_SOON = "suggestion_due_soon"
 OVERDUE = "suggestion_overdue"
+# once per quarter after it ended (Beijing time): {year, quarter, statistics: the by-department
+# answer of the statistics RPC as of that day}; the news service drafts the quarter's report from it
+QUARTER_CLOSED = "suggestion_quarter_closed"
 
 ALL = (SUBMITTED, ACCEPTED, REJECTED, MERGED, ROUTED, ASSIGNED, ACKNOWLEDGED, RETURNED, EXTENSION_REQUESTED,
        EXTENSION_DECIDED, VIEW_SENT, REPLIED, FOLLOWED_UP, EVALUATED, REHANDLING_OPENED, CLOSED, WITHDRAWN,
-       DUE_SOON, OVERDUE)
+       DUE_SOON, OVERDUE, QUARTER_CLOSED)
 
 DEPARTMENTS_EXCHANGE = "suggestion.departments"

@@ -2,7 +2,8 @@
 department work, deadlines, evaluation. Entrypoints are thin: load schema -> use case -> dict.
 
 It also keeps the deputy read model (kernel.deputy_directory) that lead deputies and
-co-signers are checked against, and a deadline timer (``SUGGESTION_DEADLINE_CHECK_SECONDS``).
+co-signers are checked against, a deadline timer (``SUGGESTION_DEADLINE_CHECK_SECONDS``) and a
+quarter timer (``SUGGESTION_QUARTER_CHECK_SECONDS``) that emits ``suggestion_quarter_closed``.
 """
 import logging
 
@@ -22,7 +23,7 @@ from services.suggestion.schemas import (AssignSchema, ContentSchema, Evaluation
                                          ReplySchema, ReviewSchema, RoutingRuleSchema, SimilarQuerySchema,
                                          SuggestionCreateSchema, SuggestionListQuerySchema, SuggestionSourceSchema,
                                          WithdrawSchema)
-from services.suggestion.stats import SuggestionStatistics
+from services.suggestion.stats import SuggestionStatistics, close_ended_quarter
 
 log = logging.getLogger(__name__)
 OVERDUE_GAUGE = work_gauge("suggestion_overdue_assignments", "Open assignments past their due date",
@@ -191,3 +192,14 @@ class SuggestionService(SuggestionStatistics, deputy_directory.DeputyDirectoryKe
             return
         if raised["due_soon"] or raised["overdue"]:
             log.info("deadline check: %s", raised)
+
+    @ConfiguredTimer.decorator("SUGGESTION_QUARTER_CHECK_SECONDS", 3600)
+    def check_quarter(self):
+        """suggestion_quarter_closed once per ended quarter (see stats.close_ended_quarter)."""
+        try:
+            closed = close_ended_quarter(self.db())
+        except Exception:  # the database may be down; the next tick tries again
+            log.warning("quarter check failed", exc_info=True)
+            return
+        if closed:
+            log.info("quarter %d-Q%d closed: statistics event emitted", *closed)

@@ -79,6 +79,18 @@ def report(group_by, groups, filters=None):
             "rows": [row(g["group"], g["label"], g) for g in groups], "totals": totals(groups)}
 
 
+def quarter_of(day):
+    """(year, quarter) of a calendar day."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def last_ended_quarter(day):
+    """(year, quarter) of the most recent quarter that ended before ``day`` (the one before
+    the quarter ``day`` is in)."""
+    year, quarter = quarter_of(day)
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
 def term_label(term):
     return f"第{term}届"
 

@@ -119,3 +119,10 @@ class SuggestionStatsRepository:
         self.cursor.execute(statement, params)
         names = [column.name for column in self.cursor.description]
         return [dict(zip(names, row)) for row in self.cursor.fetchall()]
+
+    def claim_closed_quarter(self, year, quarter, now):
+        """True for the one transaction that records the quarter as closed (its event goes
+        out with it); False when it was recorded before, or by a concurrent replica."""
+        self.cursor.execute("INSERT INTO closed_quarters (year, quarter, closed_at) VALUES (%s, %s, %s) "
+                            "ON CONFLICT DO NOTHING", (year, quarter, now))
+        return self.cursor.rowcount == 1

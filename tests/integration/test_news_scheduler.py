@@ -191,12 +191,16 @@ def test_a_meeting_held_drafts_one_article_in_its_kinds_column(pool, admin_db):
     assert handlers.article_view(article_id, uow())["status"] == "draft"
 
 
+def quarter_statistics():
+    row = {"label": "县交通运输局", "assigned": 12, "replied": 9, "closed": 6, "overdue": 1, "reply_rate": 0.75,
+           "close_rate": 0.5, "satisfaction_rate": 0.8333}
+    return {"today": "2026-12-02", "rows": [row], "totals": row}
+
+
 def test_the_quarters_suggestion_figures_draft_once(pool, admin_db):
     uow = uow_of(pool)
     ensure_column(admin_db, uow, "suggestions", "建议办理")
-    row = {"label": "县交通运输局", "assigned": 12, "replied": 9, "closed": 6, "overdue": 1, "reply_rate": 0.75,
-           "close_rate": 0.5, "satisfaction_rate": 0.8333}
-    statistics = {"today": "2026-12-02", "rows": [row], "totals": row}
+    statistics = quarter_statistics()
     year = 2000 + uuid.uuid4().int % 100
     view = handlers.suggestion_report_draft(year, 4, statistics, STAFF, uow)
     assert view["title"] == f"{year}年第4季度代表建议办理情况" and view["status"] == "draft"
@@ -204,6 +208,37 @@ def test_the_quarters_suggestion_figures_draft_once(pool, admin_db):
     assert "<td>县交通运输局</td><td>12</td><td>9</td><td>75.0%</td><td>6</td><td>83.3%</td><td>1</td>" in view["body"]
     with pytest.raises(Conflict):
         handlers.suggestion_report_draft(year, 4, statistics, STAFF, uow)
+
+
+def quarter_closed(year, quarter, statistics):
+    return {"event_id": uuid.uuid4().hex, "type": "suggestion_quarter_closed",
+            "data": {"year": year, "quarter": quarter, "statistics": statistics}}
+
+
+def test_the_quarters_event_makes_the_staff_actions_draft_and_only_one(pool, admin_db):
+    uow = uow_of(pool)
+    ensure_column(admin_db, uow, "suggestions", "建议办理")
+    statistics = quarter_statistics()
+    year = 2100 + uuid.uuid4().int % 100
+    consumer = "news.suggestion_quarter_closed"
+
+    envelope = quarter_closed(year, 3, statistics)
+    article_id = drafted_once(handlers.draft_from_suggestion_quarter, envelope, consumer, uow)
+    view = handlers.article_view(article_id, uow())
+    assert view["title"] == f"{year}年第3季度代表建议办理情况" and view["author"] == "system"
+    assert view["status"] == "draft" and view["live_version"] is None and view["column"] == "suggestions"
+    assert "<td>县交通运输局</td><td>12</td><td>9</td><td>75.0%</td><td>6</td><td>83.3%</td><td>1</td>" in view["body"]
+    with pytest.raises(Conflict):  # the event made the quarter's draft: the staff action makes no second one
+        handlers.suggestion_report_draft(year, 3, statistics, STAFF, uow)
+
+    staff_view = handlers.suggestion_report_draft(year, 2, statistics, STAFF, uow)
+    assert handlers.draft_from_suggestion_quarter(quarter_closed(year, 2, statistics), uow(), consumer) is None
+    origins = admin_db.execute("SELECT origin FROM news.articles WHERE origin LIKE %s ORDER BY origin",
+                               (f"suggestion-report:{year}-Q%",)).fetchall()
+    assert origins == [(f"suggestion-report:{year}-Q2",), (f"suggestion-report:{year}-Q3",)]
+    assert staff_view["body"] == view["body"]  # the same draft whichever made it
+    handlers.publish_due(uow())
+    assert handlers.article_view(article_id, uow())["status"] == "draft"
 
 
 def test_search_ranks_only_the_top_candidates_yet_keeps_title_hits_and_counts_every_match(pool):

@@ -1,10 +1,11 @@
 """The suggestion use cases on real PostgreSQL (schema ``suggestion``, through the service's
 own role): numbering without races, the lifecycle with its outbox rows and department
 copies, Chinese duplicate detection with pg_trgm, deadline warnings exactly once even with
-two concurrent checkers, and injectable time."""
+two concurrent checkers, injectable time, and the quarter's statistics event once per ended quarter."""
 import concurrent.futures
 import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -12,9 +13,11 @@ import pytest
 from kernel.config import service_dsn
 from kernel.db import PostgresUnitOfWork, make_pool
 from kernel.errors import Conflict, Unprocessable
-from services.suggestion import handlers
+from services.suggestion import events, handlers
 from services.suggestion.handlers import SuggestionSettings
 from services.suggestion.repository import REPOSITORIES
+from services.suggestion.stats import close_ended_quarter, suggestion_statistics
+from services.suggestion.stats_schemas import StatsSchema
 
 STAFF = {"username": "staff", "role": "staff", "subject": None}
 UTC = datetime.timezone.utc
@@ -234,3 +237,35 @@ def test_inbox_sorts_by_due_date_or_assignment_time_either_way(uow, deputies):
     assert order("-due_date") == [older_far, newer_near]
     assert order("assigned_at") == [older_far, newer_near]
     assert order("-assigned_at") == [newer_near, older_far]
+
+
+def quarter_events(admin_db, year, quarter):
+    return [row[0] for row in admin_db.execute(
+        "SELECT payload FROM suggestion.outbox WHERE event_type = %s AND aggregate_id = %s",
+        (events.QUARTER_CLOSED, f"{year}-Q{quarter}")).fetchall()]
+
+
+def test_an_ended_quarter_emits_its_statistics_once_and_a_running_quarter_nothing(uow, admin_db):
+    beijing = ZoneInfo("Asia/Shanghai")
+    year = 3000 + uuid.uuid4().int % 5000  # a year no other run of the timer claims
+    last_minute = datetime.datetime(year, 12, 31, 23, 59, tzinfo=beijing)
+    # 1 January 00:30 in Beijing is still 31 December in UTC: the county's Q4 has ended
+    new_year = datetime.datetime(year + 1, 1, 1, 0, 30, tzinfo=beijing).astimezone(UTC)
+
+    assert close_ended_quarter(uow(), now=last_minute) == (year, 3)
+    assert close_ended_quarter(uow(), now=last_minute) is None
+    assert quarter_events(admin_db, year, 4) == []  # Q4 is still running
+    with concurrent.futures.ThreadPoolExecutor(4) as pool_:  # replicas ticking at the same moment
+        results = list(pool_.map(lambda _: close_ended_quarter(uow(), now=new_year), range(4)))
+    assert results.count((year, 4)) == 1 and results.count(None) == 3
+    assert close_ended_quarter(uow(), now=new_year + datetime.timedelta(days=30)) is None  # a restart later
+
+    assert len(quarter_events(admin_db, year, 3)) == 1
+    [envelope] = quarter_events(admin_db, year, 4)
+    data = envelope["data"]
+    assert envelope["type"] == "suggestion_quarter_closed" and (data["year"], data["quarter"]) == (year, 4)
+    # the figures the staff action hands to news: the statistics RPC's answer by department, as of that day
+    expected = StatsSchema().dump(suggestion_statistics({"group_by": "department"}, uow(),
+                                                        datetime.date(year + 1, 1, 1)))
+    assert data["statistics"] == expected and data["statistics"]["today"] == f"{year + 1}-01-01"
+    assert data["statistics"]["group_by"] == "department" and data["statistics"]["rows"]

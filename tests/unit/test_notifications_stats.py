@@ -2,6 +2,7 @@
 pure functions over counts. (Named test_notification* with the deputies' notifications:
 one helper owns both.)"""
 import csv
+import datetime
 import io
 
 from gateway.statistics import csv_response
@@ -92,3 +93,10 @@ def test_xlsx_has_the_csv_columns_numbers_as_numbers_and_formulas_as_text():
     evil = sheet.cell(row=3, column=2)
     assert evil.value == "=HYPERLINK(\"evil\")" and evil.data_type == "s"   # text, never run as a formula
     assert rows[-1][:2] == ("total", "合计") and sheet.cell(row=4, column=1).font.b
+
+
+def test_the_last_ended_quarter_is_the_one_before_todays():
+    assert sd.last_ended_quarter(datetime.date(2026, 12, 31)) == (2026, 3)
+    assert sd.last_ended_quarter(datetime.date(2026, 10, 1)) == (2026, 3)
+    assert sd.last_ended_quarter(datetime.date(2027, 1, 1)) == (2026, 4)
+    assert sd.last_ended_quarter(datetime.date(2027, 4, 1)) == (2027, 1)
