@@ -4,6 +4,7 @@ duty record of a deputy, activities staff record, rankings and the scoring schem
 A mixin of GatewayService (gateway/service.py). The services decide who sees what: the
 gateway passes the actor."""
 from gateway.api import api, json_body, query_args
+from gateway.portal import changes_portal_pages
 from services.deputy.duty_schemas import (ActivityCreateSchema, ActivityPageSchema, ActivityQuerySchema,
                                           ActivitySchema, DutyRecordSchema, RankingPageSchema, RankingQuerySchema,
                                           SchemeSchema, SchemeUpdateSchema, YearQuerySchema)
@@ -56,6 +57,7 @@ class DutyRoutes:
          status=201,
          summary="Record an activity no system saw (inspection, research, law_check, training, group, "
                  "report_to_voters, award) for its participants' records; Idempotency-Key honoured")
+    @changes_portal_pages
     def record_activity(self, request, principal):
         return self.rpc.call("deputy", "record_activity", payload=json_body(request), actor=principal.as_actor(),
                              idempotency_key=request.headers.get("Idempotency-Key"))

@@ -9,7 +9,7 @@ import io
 from werkzeug.wrappers import Response
 
 from gateway.api import api, json_body, query_args
-from gateway.portal import forget_portal_pages
+from gateway.portal import changes_portal_pages
 from gateway.statistics import CSV_MIMETYPE
 from gateway.xlsx import XLSX_MIMETYPE, workbook
 from kernel.errors import load_payload
@@ -43,19 +43,15 @@ class NewsRoutes:
 
     @api("POST", "/api/v1/columns", roles=STAFF, tag=TAG, body=ColumnCreateSchema, response=ColumnSchema, status=201,
          summary="Add a column (staff)")
+    @changes_portal_pages
     def create_column(self, request, principal):
-        try:
-            return self.rpc.call("news", "create_column", payload=json_body(request))
-        finally:
-            forget_portal_pages()
+        return self.rpc.call("news", "create_column", payload=json_body(request))
 
     @api("PATCH", "/api/v1/columns/<slug>", roles=STAFF, tag=TAG, body=ColumnUpdateSchema, response=ColumnSchema,
          summary="Rename, move or reorder a column (staff)")
+    @changes_portal_pages
     def update_column(self, request, principal, slug):
-        try:
-            return self.rpc.call("news", "update_column", slug=slug, payload=json_body(request))
-        finally:
-            forget_portal_pages()
+        return self.rpc.call("news", "update_column", slug=slug, payload=json_body(request))
 
     # -- articles --------------------------------------------------------------------------------------
     @api("POST", "/api/v1/articles", roles=WRITERS, tag=TAG, body=ArticleWriteSchema, response=ArticleSchema,
@@ -83,12 +79,10 @@ class NewsRoutes:
     def get_article(self, request, principal, key):
         return self.rpc.call("news", "get_article", actor=principal.as_actor(), key=key)
 
+    @changes_portal_pages
     def _article_action(self, principal, article_id, action, request):
-        try:
-            return self.rpc.call("news", "article_action", actor=principal.as_actor(), article_id=article_id,
-                                 action=action, payload=json_body(request))
-        finally:   # also after a timeout: the write may have happened
-            forget_portal_pages()
+        return self.rpc.call("news", "article_action", actor=principal.as_actor(), article_id=article_id,
+                             action=action, payload=json_body(request))
 
     @api("POST", "/api/v1/articles/<int:article_id>/submit", roles=WRITERS, tag=TAG, body=ReasonSchema,
          response=ArticleSchema, summary="Send a draft for review (撰稿 → 责任编辑)")

@@ -18,6 +18,7 @@ with CSS alone, and a 20-line script remembers it across pages. Times in Beijing
 """
 import collections
 import datetime
+import functools
 import hashlib
 import json
 import math
@@ -152,6 +153,20 @@ portal_page = PortalPageEntrypoint.decorator
 def forget_portal_pages():
     """After a write that changes what the public sees (called by the editorial routes)."""
     PAGES.clear()
+
+
+def changes_portal_pages(route):
+    """A gateway route whose write the portal shows (a reception day, an activity, a deputy):
+    the cached pages go when it answers — also after a failure or a time-out, since the write
+    may have happened. Writes other gateways make, or that arrive by events, show within
+    PORTAL_CACHE_SECONDS."""
+    @functools.wraps(route)
+    def forgetting(*args, **kwargs):
+        try:
+            return route(*args, **kwargs)
+        finally:
+            forget_portal_pages()
+    return forgetting
 
 
 def newest(*lists):

@@ -18,7 +18,7 @@ from gateway.live import LiveRoutes
 from gateway.media import MediaRoutes, MediaStore
 from gateway.meetings import MeetingRoutes
 from gateway.news import NewsRoutes
-from gateway.portal import PortalRoutes
+from gateway.portal import PortalRoutes, changes_portal_pages
 from gateway.portal_results import PortalResultsRoutes
 from gateway.portal_people import PortalPeopleRoutes
 from gateway.statistics import SuggestionStatisticsRoutes
@@ -176,6 +176,7 @@ class GatewayService(NewsRoutes, MediaRoutes, PortalRoutes, PortalResultsRoutes,
 
     @api("POST", "/api/v1/deputies", roles=STAFF, summary="Register a deputy (Idempotency-Key honoured)",
          tag="deputies", body=DeputyCreateSchema, response=DeputySchema, status=201)
+    @changes_portal_pages
     def create_deputy(self, request, principal):
         return self.rpc.call("deputy", "register_deputy", payload=json_body(request),
                              idempotency_key=request.headers.get("Idempotency-Key"))
@@ -194,6 +195,7 @@ class GatewayService(NewsRoutes, MediaRoutes, PortalRoutes, PortalResultsRoutes,
     @api("PATCH", "/api/v1/deputies/<deputy_id>", roles=STAFF,
          summary="Change a deputy (send version to make it conditional: 409 if changed meanwhile)",
          tag="deputies", body=DeputyUpdateSchema, response=DeputySchema)
+    @changes_portal_pages
     def update_deputy(self, request, principal, deputy_id):
         return self.rpc.call("deputy", "update_deputy", deputy_id=deputy_id, payload=json_body(request))
 

@@ -7,6 +7,7 @@ A mixin of GatewayService (gateway/service.py)."""
 from gateway import accounts
 from gateway.api import api, json_body, query_args
 from gateway.errors import TooManyRequests
+from gateway.portal import changes_portal_pages
 from gateway.signin import ThrottlePolicy, client_key
 from kernel.errors import ValidationFailed, load_payload
 from services.deputy.voters_schemas import (AnswerSchema, ClassifySchema, CloseSchema, ConvertSchema, DeclineSchema,
@@ -41,6 +42,7 @@ class VoterRoutes:
          response=ReceptionSchema, status=201,
          summary="Announce a reception day at least 3 days ahead {date, starts_at, ends_at, deputies} "
                  "(reception_scheduled event), or record one that took place with held: true")
+    @changes_portal_pages
     def schedule_reception(self, request, principal, code):
         return self.rpc.call("deputy", "schedule_reception", station_code=code, payload=json_body(request),
                              actor=principal.as_actor())
@@ -49,6 +51,7 @@ class VoterRoutes:
          response=ReceptionSchema,
          summary="The reception day took place: who sat (default the whole rota) — each counts towards the "
                  "twice-a-year rule and the duty record")
+    @changes_portal_pages
     def reception_held(self, request, principal, reception_id):
         return self.rpc.call("deputy", "reception_held", reception_id=reception_id, payload=json_body(request),
                              actor=principal.as_actor())
