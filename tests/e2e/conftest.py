@@ -27,3 +27,10 @@ def assert_json_error(response, status, code=None):
     if code is not None:
         assert error["code"] == code, error
     return error
+
+
+def post(client, path, as_user, json=None, status=200):
+    """POST as ``as_user`` expecting ``status``; the answer's JSON."""
+    response = client.post(path, as_user=as_user, json=json or {})
+    assert response.status_code == status, (path, response.status_code, response.text)
+    return response.json()

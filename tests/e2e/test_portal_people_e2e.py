@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from tests.e2e.conftest import post
 from tests.support.platform import eventually
 
 SITTER, ON_LEAVE = "D0221", "D0222"
@@ -26,12 +27,6 @@ def ready(client, cluster_rpc):
         eventually(lambda: cluster_rpc.suggestion.directory_entry(code), timeout=30,
                    what=f"suggestion directory {code}")
     return client
-
-
-def post(client, path, as_user, json=None, status=200):
-    response = client.post(path, as_user=as_user, json=json or {})
-    assert response.status_code == status, (path, response.status_code, response.text)
-    return response.json()
 
 
 def public_page(client, path):

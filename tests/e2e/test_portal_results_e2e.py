@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from tests.e2e.conftest import post
 from tests.support.platform import eventually
 
 LEAD = "D0111"
@@ -14,12 +15,6 @@ LEAD = "D0111"
 def ready(client, cluster_rpc):
     eventually(lambda: cluster_rpc.suggestion.directory_entry(LEAD), timeout=30, what=f"directory {LEAD}")
     return client
-
-
-def post(client, path, as_user, json=None, status=200):
-    response = client.post(path, as_user=as_user, json=json or {})
-    assert response.status_code == status, (path, response.status_code, response.text)
-    return response.json()
 
 
 def filed(client, title):

@@ -8,7 +8,7 @@ import uuid
 import psycopg
 import pytest
 
-from tests.e2e.conftest import assert_json_error
+from tests.e2e.conftest import assert_json_error, post
 from tests.support.platform import EventProbe, eventually
 
 LEAD, CO_SIGNER, OTHER = "D0101", "D0102", "D0103"
@@ -33,12 +33,6 @@ def new_payload(**overrides):
 def file(client, as_user=LEAD, **overrides):
     response = client.post("/api/v1/suggestions", as_user=as_user, json=new_payload(**overrides))
     assert response.status_code == 201, response.text
-    return response.json()
-
-
-def post(client, path, as_user, json=None, status=200):
-    response = client.post(path, as_user=as_user, json=json or {})
-    assert response.status_code == status, (path, response.status_code, response.text)
     return response.json()
 
 

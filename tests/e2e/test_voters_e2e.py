@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from tests.e2e.conftest import assert_json_error
+from tests.e2e.conftest import assert_json_error, post
 from tests.support.platform import Client, eventually, session_from
 
 DEPUTY, OTHER = "D0204", "D0205"
@@ -32,12 +32,6 @@ def opinion(client, station, **extra):
             "name": "王先生", "contact": "13800001111", **extra}
     response = client.post("/api/v1/opinions", json=body)
     assert response.status_code == 201, response.text
-    return response.json()
-
-
-def post(client, path, as_user, json=None, status=200):
-    response = client.post(path, as_user=as_user, json=json or {})
-    assert response.status_code == status, (path, response.status_code, response.text)
     return response.json()
 
 
