@@ -94,18 +94,22 @@ class DeliveryRepository:
         where = " WHERE " + " AND ".join(clauses)
         self.cursor.execute("SELECT count(*) FROM deliveries" + where, params)
         total = self.cursor.fetchone()[0]
-        self.cursor.execute("SELECT " + ", ".join(DELIVERY_COLUMNS) + " FROM deliveries" + where
-                            + " ORDER BY created_at DESC, id LIMIT %s OFFSET %s", params + [limit, offset])
-        items = [dict(zip(DELIVERY_COLUMNS, row)) for row in self.cursor.fetchall()]
-        if items:
-            self.cursor.execute("SELECT delivery_id, " + ", ".join(ATTEMPT_COLUMNS) + " FROM delivery_attempts "
-                                "WHERE delivery_id = ANY(%s) ORDER BY delivery_id, attempt",
-                                ([item["id"] for item in items],))
-            attempts = {}
-            for row in self.cursor.fetchall():
-                attempts.setdefault(row[0], []).append(dict(zip(ATTEMPT_COLUMNS, row[1:])))
-            for item in items:
-                item["attempt_log"] = attempts.get(item["id"], [])
+        # One statement, so one snapshot: a delivery and its attempt log are read as the worker
+        # committed them together (two autocommit reads could see the attempt but not last_error).
+        self.cursor.execute(
+            "WITH page AS (SELECT " + ", ".join(DELIVERY_COLUMNS) + " FROM deliveries" + where
+            + " ORDER BY created_at DESC, id LIMIT %s OFFSET %s) "
+            "SELECT " + ", ".join(f"page.{c}" for c in DELIVERY_COLUMNS) + ", "
+            + ", ".join(f"a.{c}" for c in ATTEMPT_COLUMNS)
+            + " FROM page LEFT JOIN delivery_attempts a ON a.delivery_id = page.id "
+            "ORDER BY page.created_at DESC, page.id, a.attempt", params + [limit, offset])
+        items = {}
+        for row in self.cursor.fetchall():
+            delivery, attempt = row[:len(DELIVERY_COLUMNS)], row[len(DELIVERY_COLUMNS):]
+            item = items.setdefault(delivery[0], dict(zip(DELIVERY_COLUMNS, delivery), attempt_log=[]))
+            if attempt[0] is not None:
+                item["attempt_log"].append(dict(zip(ATTEMPT_COLUMNS, attempt)))
+        items = list(items.values())
         return items, total
 
 
