@@ -243,7 +243,13 @@ class PortalRoutes:
     @portal_page("GET", "/sitemap.xml")
     def portal_sitemap(self, request):
         def page():
-            data = self.rpc.call("news", "portal_sitemap")
+            # The people's pages come from the deputy service; without it the sitemap still
+            # lists the news pages (a crawler comes back), without news it is a 503.
+            results, unavailable = self.rpc.gather({"news": ("news", "portal_sitemap", {}),
+                                                    "people": ("deputy", "portal_sitemap_entries", {})})
+            if "news" in unavailable:
+                raise ServiceUnavailable("the news service did not answer", {"service": "news"})
+            data = {**results["news"], **results.get("people", {"stations": [], "deputies": []})}
             return data, newest(data["articles"]), lambda: self._render("sitemap.xml", {}, base=self._base(request),
                                                                         **data)
         return self._page(request, page, mimetype="application/xml")

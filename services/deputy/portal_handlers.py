@@ -16,6 +16,7 @@ PUBLIC_DEPUTY_FIELDS = ("code", "name", "gender", "ethnicity", "level", "town", 
 PUBLIC_STATION_FIELDS = ("code", "name", "level", "town", "parent_code", "address", "reception_day")
 UPCOMING_LIMIT = 300       # every station's next reception days (51 stations, a few each)
 STATION_RECENT = 10
+SITEMAP_DEPUTIES = 5000    # a county's deputies at both levels, with room to spare
 
 
 def _today(today=None):
@@ -110,3 +111,11 @@ def deputy_page(deputy_id, year, uow, today=None):
     return {"today": today.isoformat(), "year": year, "deputy": public_deputy(deputy),
             "station": {"code": station.code, "name": station.name} if station else None,
             "parts": parts, "upcoming": upcoming}
+
+
+def sitemap_entries(uow):
+    """What the portal's sitemap lists of people: every station and every active deputy."""
+    with uow:
+        stations = uow.stations.all()
+        deputies, _ = uow.deputies.list(status="active", limit=SITEMAP_DEPUTIES)
+    return {"stations": [s.code for s in stations], "deputies": [d.code for d in deputies]}

@@ -24,3 +24,7 @@ class PortalKeeper:
     def portal_deputy(self, deputy_id, query=None):
         year = load(YearQuerySchema(), query).get("year") or duty_handlers.this_year()
         return handlers.deputy_page(deputy_id, year, self.db(readonly=True))
+
+    @rpc
+    def portal_sitemap_entries(self):
+        return handlers.sitemap_entries(self.db(readonly=True))

@@ -139,3 +139,18 @@ def test_the_deputy_list_filters_and_links_profiles(ready):
     assert client.get("/portal/deputies?page=999").status_code == 404
     nav = client.get("/portal/").text
     assert 'href="/portal/stations"' in nav and 'href="/portal/deputies"' in nav
+
+
+def test_the_sitemap_lists_every_station_and_active_deputy(ready):
+    client = ready
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.status_code == 200 and sitemap.headers["Content-Type"].startswith("application/xml")
+    locs = set(re.findall(r"<loc>[^<]*?(/portal/[^<]*)</loc>", sitemap.text))
+    def codes(nodes):
+        return [code for node in nodes for code in [node["code"], *codes(node.get("children", []))]]
+    stations = codes(client.get("/api/v1/stations", as_user="staff").json())
+    assert len(stations) == 51 and {f"/portal/stations/{code}" for code in stations} <= locs
+    assert f"/portal/deputies/{SITTER}" in locs
+    active = client.get("/api/v1/deputies?status=active&limit=1", as_user="staff").json()["total"]
+    assert sum(1 for loc in locs if loc.startswith("/portal/deputies/")) == active
+    assert {"/portal/stations", "/portal/deputies", "/portal/suggestions"} <= locs
