@@ -92,6 +92,42 @@ def test_a_voter_leaves_an_opinion_and_follows_it_without_an_account(phone, gate
     expect(phone.get_by_role("alert")).to_contain_text("没有找到这个跟踪码")
 
 
+def test_a_voter_writes_from_the_portal_station_page_and_the_deputy_files_it(phone, gateway, client):
+    """The portal's station page links to the form with that station chosen; the deputy who
+    files the opinion as a suggestion sees on the phone where it came from, and the link leads
+    to what the voter sees."""
+    deputy = new_deputy(client)
+    station = client.get(f"/api/v1/deputies/{deputy['id']}").json()["station_code"]
+    phone.goto(f"{gateway}/portal/stations/{station}")
+    station_name = phone.get_by_role("heading", level=1).inner_text().strip()
+    phone.get_by_role("link", name="在线向本站留言").click()
+    expect(phone.get_by_label("联络站")).to_have_value(station_name)
+    phone.get_by_label("意见内容").fill("镇上菜市场门口早晚拥堵，建议设置临时停车点。")
+    phone.get_by_role("button", name="提交意见").click()
+    code = phone.get_by_test_id("tracking-code")
+    expect(code).to_have_text(lambda_text_starts("YJ"))
+    tracking = code.inner_text()
+
+    classified = client.post(f"/api/v1/opinions/{tracking}/classify", as_user="staff",
+                             json={"category": "交通建设", "deputy": deputy["id"]})
+    assert classified.status_code == 200, classified.text
+    client.tokens.pop(deputy["id"], None)         # the token cached before the password change
+    own = {"Authorization": "Bearer " + client.token(deputy["id"], deputy["password"]),
+           "Idempotency-Key": uuid.uuid4().hex}
+    converted = settled(lambda: client.post(f"/api/v1/opinions/{tracking}/convert", headers=own,
+                                            json={"title": "关于菜市场门口设置临时停车点的建议",
+                                                  "category": "交通建设"}), 200, "opinion filed as a suggestion")
+
+    sign_in(phone, gateway, deputy)
+    phone.goto(f"{gateway}/m/suggestions/{converted['suggestion_id']}")
+    source = phone.get_by_text(f"选民意见 {tracking}")
+    expect(source).to_be_visible()
+    source.click()
+    expect(phone.get_by_test_id("opinion-status")).to_be_visible()
+    assert phone.url.endswith(f"/m/opinions/track?code={tracking}")
+    screenshot(phone, "mobile-opinion-source.png")
+
+
 def lambda_text_starts(prefix):
     import re
     return re.compile("^" + re.escape(prefix) + "[0-9A-Z]{10}$")
