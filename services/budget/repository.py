@@ -3,6 +3,7 @@ need, alerts with their timeline, imports. Money stays NUMERIC (Decimal) all the
 from psycopg.types.json import Jsonb
 
 from kernel.rows import fetch_dict as _dict, fetch_dicts as _dicts
+from kernel.sqlwhere import Where
 from services.budget.domain import SANGONG_ECON
 
 
@@ -249,12 +250,8 @@ class AlertRepository:
         return _dict(self.cursor)
 
     def list(self, year=None, rule=None, unit=None, status=None, limit=100, offset=0):
-        where, params = ["TRUE"], []
-        for column, value in (("year", year), ("rule", rule), ("unit_code", unit), ("status", status)):
-            if value is not None:
-                where.append(f"{column} = %s")
-                params.append(value)
-        clause = " AND ".join(where)
+        where = Where().equal(("year", year), ("rule", rule), ("unit_code", unit), ("status", status))
+        clause, params = where.clause, where.params
         self.cursor.execute("SELECT count(*) FROM alerts WHERE " + clause, params)
         total = self.cursor.fetchone()[0]
         self.cursor.execute("SELECT " + ", ".join(ALERT_COLUMNS) + " FROM alerts WHERE " + clause

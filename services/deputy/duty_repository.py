@@ -1,6 +1,8 @@
 """SQL of duty records (deputy schema): entries, meetings seen, schemes, activities."""
 from psycopg.types.json import Jsonb
 
+from kernel.sqlwhere import Where
+
 ENTRY_COLUMNS = ("deputy_code", "year", "rule", "part", "evidence_kind", "evidence_id", "evidence_ref", "title",
                  "occurred_on", "detail", "public", "event_id")
 READ_COLUMNS = ("id", "deputy_code", "year", "rule", "part", "evidence_kind", "evidence_id", "evidence_ref", "title",
@@ -94,18 +96,12 @@ class DutyRepository:
     def counts(self, year, level=None, town=None):
         """[(deputy code, name, level, town, {rule: count})] of every active deputy (of the
         level and town) for the year — deputies with no entries too."""
-        clauses, params = ["d.status = 'active'"], [year]
-        if level:
-            clauses.append("d.level = %s")
-            params.append(level)
-        if town:
-            clauses.append("d.town = %s")
-            params.append(town)
+        where = Where("d.status = 'active'").equal(("d.level", level), ("d.town", town))
         self.cursor.execute(
             "SELECT d.code, d.name, d.level, d.town, e.rule, count(e.id) FROM deputies d "
-            "LEFT JOIN duty_entries e ON e.deputy_code = d.code AND e.year = %s AND NOT e.void "
-            "WHERE " + " AND ".join(clauses) + " GROUP BY d.code, d.name, d.level, d.town, e.rule ORDER BY d.code",
-            params)
+            "LEFT JOIN duty_entries e ON e.deputy_code = d.code AND e.year = %s AND NOT e.void"
+            + str(where) + " GROUP BY d.code, d.name, d.level, d.town, e.rule ORDER BY d.code",
+            [year] + where.params)
         deputies = {}
         for code, name, lvl, twn, rule, count in self.cursor.fetchall():
             row = deputies.setdefault(code, (code, name, lvl, twn, {}))
@@ -165,21 +161,11 @@ class DutyRepository:
         return dict(zip(ACTIVITY_COLUMNS, row)) if row else None
 
     def activities(self, year=None, kind=None, deputy=None, published_only=False, limit=50, offset=0):
-        clauses, params = [], []
-        if year:
-            clauses.append("held_on >= make_date(%s, 1, 1) AND held_on < make_date(%s + 1, 1, 1)")
-            params += [year, year]
-        if kind:
-            clauses.append("kind = %s")
-            params.append(kind)
-        if deputy:
-            clauses.append("%s = ANY(participants)")
-            params.append(deputy)
-        if published_only:
-            clauses.append("published")
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        self.cursor.execute("SELECT count(*) FROM activities" + where, params)
+        where = (Where().add_if(year, "held_on >= make_date(%s, 1, 1) AND held_on < make_date(%s + 1, 1, 1)", year, year)
+                 .equal(("kind", kind)).add_if(deputy, "%s = ANY(participants)", deputy)
+                 .add_if(published_only, "published"))
+        self.cursor.execute("SELECT count(*) FROM activities" + str(where), where.params)
         total = self.cursor.fetchone()[0]
-        self.cursor.execute("SELECT " + ", ".join(ACTIVITY_COLUMNS) + " FROM activities" + where
-                            + " ORDER BY held_on DESC, id DESC LIMIT %s OFFSET %s", params + [limit, offset])
+        self.cursor.execute("SELECT " + ", ".join(ACTIVITY_COLUMNS) + " FROM activities" + str(where)
+                            + " ORDER BY held_on DESC, id DESC LIMIT %s OFFSET %s", where.params + [limit, offset])
         return _rows(self.cursor, ACTIVITY_COLUMNS), total

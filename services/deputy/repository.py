@@ -1,4 +1,5 @@
 """SQL for the deputy schema. Returns domain objects."""
+from kernel.sqlwhere import Where
 from services.deputy.domain import Deputy, Station
 from services.deputy.duty_repository import DutyRepository
 from services.deputy.notification_repository import NotificationRepository
@@ -42,18 +43,13 @@ class DeputyRepository:
             [getattr(deputy, name) for name in changed] + [deputy.version, deputy.code])
 
     def list(self, level=None, town=None, station=None, status=None, q=None, limit=50, offset=0):
-        clauses, params = [], []
-        for column, value in (("level", level), ("town", town), ("station_code", station), ("status", status)):
-            if value:
-                clauses.append(f"{column} = %s")
-                params.append(value)
+        where = Where().equal(("level", level), ("town", town), ("station_code", station), ("status", status))
         if q:
-            clauses.append("name LIKE %s")
-            params.append("%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        self.cursor.execute("SELECT count(*) FROM deputies" + where, params)
+            where.add("name LIKE %s", "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        self.cursor.execute("SELECT count(*) FROM deputies" + str(where), where.params)
         total = self.cursor.fetchone()[0]
-        self.cursor.execute(_DEPUTY_SELECT + where + " ORDER BY code LIMIT %s OFFSET %s", params + [limit, offset])
+        self.cursor.execute(_DEPUTY_SELECT + str(where) + " ORDER BY code LIMIT %s OFFSET %s",
+                            where.params + [limit, offset])
         return [Deputy(*row) for row in self.cursor.fetchall()], total
 
     def sync_number_sequence(self):

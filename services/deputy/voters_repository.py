@@ -1,6 +1,8 @@
 """SQL of reception days and voters' opinions (deputy schema)."""
 from psycopg.types.json import Jsonb
 
+from kernel.sqlwhere import Where
+
 RECEPTION_COLUMNS = ("id", "station_code", "held_on", "starts_at", "ends_at", "deputies", "note", "status", "sat",
                      "created_by", "created_at")
 OPINION_COLUMNS = ("id", "tracking_code", "station_code", "content", "category", "name", "contact", "status",
@@ -41,15 +43,12 @@ class VoterRepository:
         return _one(self.cursor, RECEPTION_COLUMNS)
 
     def receptions(self, station_code, year=None, limit=50, offset=0):
-        clauses, params = ["station_code = %s"], [station_code]
-        if year:
-            clauses.append("held_on >= make_date(%s, 1, 1) AND held_on < make_date(%s + 1, 1, 1)")
-            params += [year, year]
-        where = " WHERE " + " AND ".join(clauses)
-        self.cursor.execute("SELECT count(*) FROM receptions" + where, params)
+        where = Where("station_code = %s", params=[station_code]).add_if(
+            year, "held_on >= make_date(%s, 1, 1) AND held_on < make_date(%s + 1, 1, 1)", year, year)
+        self.cursor.execute("SELECT count(*) FROM receptions" + str(where), where.params)
         total = self.cursor.fetchone()[0]
-        self.cursor.execute("SELECT " + ", ".join(RECEPTION_COLUMNS) + " FROM receptions" + where
-                            + " ORDER BY held_on DESC, id DESC LIMIT %s OFFSET %s", params + [limit, offset])
+        self.cursor.execute("SELECT " + ", ".join(RECEPTION_COLUMNS) + " FROM receptions" + str(where)
+                            + " ORDER BY held_on DESC, id DESC LIMIT %s OFFSET %s", where.params + [limit, offset])
         return _all(self.cursor, RECEPTION_COLUMNS), total
 
     def station_deputies(self, station_code):
@@ -86,36 +85,23 @@ class VoterRepository:
 
     def opinions(self, station=None, status=None, deputy=None, limit=50, offset=0):
         """``deputy``: only opinions of that deputy's station or assigned to them."""
-        clauses, params = [], []
-        if station:
-            clauses.append("station_code = %s")
-            params.append(station)
-        if status:
-            clauses.append("status = %s")
-            params.append(status)
-        if deputy:
-            clauses.append("(assigned_deputy = %s OR station_code = (SELECT station_code FROM deputies WHERE code = %s))")
-            params += [deputy, deputy]
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        self.cursor.execute("SELECT count(*) FROM opinions" + where, params)
+        where = Where().equal(("station_code", station), ("status", status)).add_if(
+            deputy, "(assigned_deputy = %s OR station_code = (SELECT station_code FROM deputies WHERE code = %s))",
+            deputy, deputy)
+        self.cursor.execute("SELECT count(*) FROM opinions" + str(where), where.params)
         total = self.cursor.fetchone()[0]
-        self.cursor.execute("SELECT " + ", ".join(OPINION_COLUMNS) + " FROM opinions" + where
-                            + " ORDER BY id DESC LIMIT %s OFFSET %s", params + [limit, offset])
+        self.cursor.execute("SELECT " + ", ".join(OPINION_COLUMNS) + " FROM opinions" + str(where)
+                            + " ORDER BY id DESC LIMIT %s OFFSET %s", where.params + [limit, offset])
         return _all(self.cursor, OPINION_COLUMNS), total
 
     # -- the public portal ------------------------------------------------------------------------------
     def upcoming_receptions(self, since, station=None, deputy=None, limit=200):
         """Scheduled reception days from ``since`` on, soonest first (of one station or one
         deputy's rota when given)."""
-        clauses, params = ["status = 'scheduled'", "held_on >= %s"], [since]
-        if station:
-            clauses.append("station_code = %s")
-            params.append(station)
-        if deputy:
-            clauses.append("%s = ANY (deputies)")
-            params.append(deputy)
-        self.cursor.execute("SELECT " + ", ".join(RECEPTION_COLUMNS) + " FROM receptions WHERE "
-                            + " AND ".join(clauses) + " ORDER BY held_on, starts_at, id LIMIT %s", params + [limit])
+        where = (Where("status = 'scheduled'", "held_on >= %s", params=[since]).equal(("station_code", station))
+                 .add_if(deputy, "%s = ANY (deputies)", deputy))
+        self.cursor.execute("SELECT " + ", ".join(RECEPTION_COLUMNS) + " FROM receptions" + str(where)
+                            + " ORDER BY held_on, starts_at, id LIMIT %s", where.params + [limit])
         return _all(self.cursor, RECEPTION_COLUMNS)
 
     def deputy_names(self, codes):

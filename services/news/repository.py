@@ -3,6 +3,7 @@ submissions, adoptions, scoring schemes)."""
 from psycopg.types.json import Jsonb
 
 from kernel.rows import fetch_dict as _dict, fetch_dicts as _dicts
+from kernel.sqlwhere import Where
 from services.news import search
 from services.news.domain import default_slug
 
@@ -116,17 +117,10 @@ class ArticleRepository:
         return _dicts(self.cursor)
 
     def list(self, status=None, column_ids=None, author=None, limit=50, offset=0):
-        where, params = ["true"], []
-        if status:
-            where.append("a.status = %s")
-            params.append(status)
-        if column_ids:
-            where.append("a.column_id = ANY(%s)")
-            params.append(column_ids)
-        if author:
-            where.append("a.author = %s")
-            params.append(author)
-        clause = " AND ".join(where)
+        where = Where().equal(("a.status", status), ("a.author", author))
+        if column_ids:  # none given or empty: every column
+            where.add("a.column_id = ANY(%s)", column_ids)
+        clause, params = where.clause, where.params
         self.cursor.execute(f"SELECT count(*) FROM articles a WHERE {clause}", params)
         total = self.cursor.fetchone()[0]
         self.cursor.execute(
@@ -175,13 +169,10 @@ class PublicRepository:
         self.cursor = cursor
 
     def latest(self, column_ids=None, limit=10, offset=0, with_cover=False, with_body=False):
-        where, params = ["true"], []
-        if column_ids is not None:
-            where.append("column_id = ANY(%s)")
-            params.append(column_ids)
-        if with_cover:
-            where.append("cover IS NOT NULL")
-        clause = " AND ".join(where)
+        where = Where().add_if(with_cover, "cover IS NOT NULL")
+        if column_ids is not None:  # an empty list: no column, no article
+            where.add("column_id = ANY(%s)", column_ids)
+        clause, params = where.clause, where.params
         self.cursor.execute(f"SELECT count(*) FROM published WHERE {clause}", params)
         total = self.cursor.fetchone()[0]
         self.cursor.execute("SELECT " + ", ".join(PUBLIC) + (", body" if with_body else "")
@@ -215,11 +206,10 @@ class PublicRepository:
         whole article's vector (kilobytes, out of line). Ranking every match read one such
         vector per match: 127 ms p99 over 100,000 articles (bench/portal.py). The count
         rides along as a window over the matches. A page past the candidates widens them."""
-        where, params = ["search @@ q"], []
-        if column_ids is not None:
-            where.append("column_id = ANY(%s)")
-            params.append(column_ids)
-        clause = " AND ".join(where)
+        where = Where("search @@ q")
+        if column_ids is not None:  # an empty list: no column, no article
+            where.add("column_id = ANY(%s)", column_ids)
+        clause, params = where.clause, where.params
         # MATERIALIZED: the candidates are chosen once; ordering by the title test first also
         # keeps the planner off walking the recency index while testing every row's vector
         self.cursor.execute(
@@ -292,17 +282,10 @@ class SubmissionRepository:
         return _dicts(self.cursor)
 
     def list(self, town_code=None, start=None, end=None, limit=50, offset=0):
-        where, params = ["true"], []
-        if town_code:
-            where.append("town_code = %s")
-            params.append(town_code)
-        if start is not None:
-            where.append("(submitted_at AT TIME ZONE 'Asia/Shanghai')::date >= %s")
-            params.append(start)
-        if end is not None:
-            where.append("(submitted_at AT TIME ZONE 'Asia/Shanghai')::date < %s")
-            params.append(end)
-        clause = " AND ".join(where)
+        where = (Where().equal(("town_code", town_code))
+                 .add_if(start, "(submitted_at AT TIME ZONE 'Asia/Shanghai')::date >= %s", start)
+                 .add_if(end, "(submitted_at AT TIME ZONE 'Asia/Shanghai')::date < %s", end))
+        clause, params = where.clause, where.params
         self.cursor.execute(f"SELECT count(*) FROM submissions WHERE {clause}", params)
         total = self.cursor.fetchone()[0]
         self.cursor.execute(f"SELECT * FROM submissions WHERE {clause} ORDER BY submitted_at DESC, id DESC "

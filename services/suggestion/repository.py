@@ -2,6 +2,7 @@
 from psycopg.types.json import Jsonb
 
 from kernel.deputy_directory import DeputyDirectoryRepository
+from kernel.sqlwhere import Where
 from services.suggestion.domain import Assignment, Suggestion
 
 SUGGESTION_COLUMNS = ("id", "number", "term", "session", "title", "content", "category", "lead_deputy", "status",
@@ -108,32 +109,21 @@ class SuggestionRepository:
     # -- queries --------------------------------------------------------------------------------
     def list(self, status=None, department=None, deputy=None, category=None, term=None, session=None,
              scope_deputy=None, scope_department=None, public_statuses=None, limit=50, offset=0):
-        clauses, params = [], []
-        for column, value in (("s.status", status), ("s.category", category), ("s.term", term),
-                              ("s.session", session)):
-            if value is not None:
-                clauses.append(f"{column} = %s")
-                params.append(value)
+        where = Where().equal(("s.status", status), ("s.category", category), ("s.term", term),
+                              ("s.session", session))
         for code in (deputy, scope_deputy):
-            if code is not None:
-                clauses.append("EXISTS (SELECT 1 FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
-                               "AND d.deputy_code = %s)")
-                params.append(code)
-        if department is not None:
-            clauses.append("EXISTS (SELECT 1 FROM assignments a WHERE a.suggestion_id = s.id "
-                           "AND a.department = %s AND a.active)")
-            params.append(department)
-        if scope_department is not None:
-            clauses.append("EXISTS (SELECT 1 FROM assignments a WHERE a.suggestion_id = s.id AND a.department = %s)")
-            params.append(scope_department)
-        if public_statuses is not None:
-            clauses.append("s.status = ANY(%s)")
-            params.append(list(public_statuses))
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        self.cursor.execute("SELECT count(*) FROM suggestions s" + where, params)
+            where.add_if(code, "EXISTS (SELECT 1 FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
+                               "AND d.deputy_code = %s)", code)
+        where.add_if(department, "EXISTS (SELECT 1 FROM assignments a WHERE a.suggestion_id = s.id "
+                                 "AND a.department = %s AND a.active)", department)
+        where.add_if(scope_department, "EXISTS (SELECT 1 FROM assignments a WHERE a.suggestion_id = s.id "
+                                       "AND a.department = %s)", scope_department)
+        if public_statuses is not None:  # an empty list means none is public
+            where.add("s.status = ANY(%s)", list(public_statuses))
+        self.cursor.execute("SELECT count(*) FROM suggestions s" + str(where), where.params)
         total = self.cursor.fetchone()[0]
-        self.cursor.execute("SELECT s.id FROM suggestions s" + where + " ORDER BY s.submitted_at DESC, s.number DESC "
-                            "LIMIT %s OFFSET %s", params + [limit, offset])
+        self.cursor.execute("SELECT s.id FROM suggestions s" + str(where) + " ORDER BY s.submitted_at DESC, "
+                            "s.number DESC LIMIT %s OFFSET %s", where.params + [limit, offset])
         ids = [r[0] for r in self.cursor.fetchall()]
         return self.get_many(ids), total
 
@@ -195,37 +185,29 @@ class SuggestionRepository:
 
     # -- departments' work ------------------------------------------------------------------------
     def inbox(self, department, status=None, active=True, overdue_on=None, sort="due_date", limit=50, offset=0):
-        clauses, params = ["a.department = %s"], [department]
-        if active is not None:
-            clauses.append("a.active = %s")
-            params.append(active)
-        if status:
-            clauses.append("a.status = %s")
-            params.append(status)
-        if overdue_on is not None:
-            clauses.append("a.status IN ('assigned', 'acknowledged', 'extension_requested') AND a.due_date < %s")
-            params.append(overdue_on)
-        return self._assignment_rows(clauses, params, INBOX_ORDER[sort], limit, offset)
+        where = Where("a.department = %s", params=[department])
+        if active is not None:  # False: the inactive ones
+            where.add("a.active = %s", active)
+        where.equal(("a.status", status)).add_if(
+            overdue_on, "a.status IN ('assigned', 'acknowledged', 'extension_requested') AND a.due_date < %s",
+            overdue_on)
+        return self._assignment_rows(where, INBOX_ORDER[sort], limit, offset)
 
     def extension_requests(self, department=None, limit=50, offset=0):
         """Active assignments whose extension request waits for staff, the oldest due date first."""
-        clauses, params = ["a.active", "a.extension_status = 'requested'"], []
-        if department:
-            clauses.append("a.department = %s")
-            params.append(department)
-        return self._assignment_rows(clauses, params, "a.due_date, a.id", limit, offset)
+        where = Where("a.active", "a.extension_status = 'requested'").equal(("a.department", department))
+        return self._assignment_rows(where, "a.due_date, a.id", limit, offset)
 
-    def _assignment_rows(self, clauses, params, order, limit, offset):
+    def _assignment_rows(self, where, order, limit, offset):
         """Assignments with their suggestion's number, title, category, status and lead deputy
         (``order`` is a fixed ORDER BY of this module, never text from a request)."""
-        where = " WHERE " + " AND ".join(clauses)
-        self.cursor.execute("SELECT count(*) FROM assignments a" + where, params)
+        self.cursor.execute("SELECT count(*) FROM assignments a" + str(where), where.params)
         total = self.cursor.fetchone()[0]
         self.cursor.execute(
             "SELECT " + ", ".join(f"a.{c}" for c in ASSIGNMENT_COLUMNS)
             + ", s.number, s.title, s.category, s.status, s.lead_deputy FROM assignments a "
-              "JOIN suggestions s ON s.id = a.suggestion_id" + where
-            + " ORDER BY " + order + " LIMIT %s OFFSET %s", params + [limit, offset])
+              "JOIN suggestions s ON s.id = a.suggestion_id" + str(where)
+            + " ORDER BY " + order + " LIMIT %s OFFSET %s", where.params + [limit, offset])
         items = []
         n = len(ASSIGNMENT_COLUMNS)
         for row in self.cursor.fetchall():
@@ -235,18 +217,14 @@ class SuggestionRepository:
         return items, total
 
     def overdue(self, today, department=None, limit=50, offset=0):
-        clauses = ["a.active", "a.status IN ('assigned', 'acknowledged', 'extension_requested')", "a.due_date < %s"]
-        params = [today]
-        if department:
-            clauses.append("a.department = %s")
-            params.append(department)
-        where = " WHERE " + " AND ".join(clauses)
-        self.cursor.execute("SELECT count(*) FROM assignments a" + where, params)
+        where = Where("a.active", "a.status IN ('assigned', 'acknowledged', 'extension_requested')",
+                      "a.due_date < %s", params=[today]).equal(("a.department", department))
+        self.cursor.execute("SELECT count(*) FROM assignments a" + str(where), where.params)
         total = self.cursor.fetchone()[0]
         self.cursor.execute(
             "SELECT a.suggestion_id, s.number, s.title, a.department, a.role, a.status, a.due_date, "
-            "a.overdue_notified_at FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id" + where
-            + " ORDER BY a.due_date, a.id LIMIT %s OFFSET %s", params + [limit, offset])
+            "a.overdue_notified_at FROM assignments a JOIN suggestions s ON s.id = a.suggestion_id" + str(where)
+            + " ORDER BY a.due_date, a.id LIMIT %s OFFSET %s", where.params + [limit, offset])
         return [{"suggestion_id": i, "number": n, "title": t, "department": d, "role": r, "status": st,
                  "due_date": dd.isoformat(), "days_overdue": (today - dd).days,
                  "escalated_at": e.isoformat() if e else None}

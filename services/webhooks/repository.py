@@ -1,4 +1,5 @@
 """SQL for the webhooks schema."""
+from kernel.sqlwhere import Where
 from services.webhooks.domain import Webhook
 
 WEBHOOK_COLUMNS = ("id", "department", "url", "events", "description", "secret_salt", "created_by", "created_at")
@@ -86,12 +87,9 @@ class DeliveryRepository:
         return False, "webhook deleted" if row[1] else row[0]
 
     def page(self, department, status=None, webhook_id=None, event_type=None, limit=50, offset=0):
-        clauses, params = ["department = %s"], [department]
-        for column, value in (("status", status), ("webhook_id", webhook_id), ("event_type", event_type)):
-            if value:
-                clauses.append(f"{column} = %s")
-                params.append(value)
-        where = " WHERE " + " AND ".join(clauses)
+        where = Where("department = %s", params=[department]).equal(
+            ("status", status), ("webhook_id", webhook_id), ("event_type", event_type))
+        params, where = where.params, str(where)
         self.cursor.execute("SELECT count(*) FROM deliveries" + where, params)
         total = self.cursor.fetchone()[0]
         # One statement, so one snapshot: a delivery and its attempt log are read as the worker
