@@ -1,10 +1,25 @@
-"""Helpers of the integration tests: a small pika toolbox, event collection, envelopes."""
+"""Helpers of the integration tests: a service's connection pool, a small pika toolbox,
+event collection, envelopes."""
+import contextlib
 import json
 import uuid
 
 import pika
 
+from kernel.config import service_dsn
+from kernel.db import make_pool
 from tests.support.platform import eventually
+
+
+@contextlib.contextmanager
+def service_pool(config, service, size):
+    """An open pool on ``service``'s part of the test database, as the service's own role."""
+    pool = make_pool(service_dsn(config, service), size, f"{service}-test")
+    pool.open(wait=True, timeout=30)
+    try:
+        yield pool
+    finally:
+        pool.close()
 
 
 class Broker:

@@ -14,21 +14,20 @@ import psycopg
 import pytest
 
 from kernel.config import service_dsn
-from kernel.db import PostgresUnitOfWork, make_pool
+from kernel.db import PostgresUnitOfWork
 from services.budget import demo, handlers, importer, seed
 from services.budget.domain import RULES, BudgetSettings
 from services.budget.repository import REPOSITORIES
+from tests.integration.helpers import service_pool
 
 STAFF = {"username": "staff", "role": "staff", "subject": None}
 
 
 @pytest.fixture(scope="module")
 def budget_pool(prepared):
-    pool = make_pool(service_dsn(prepared, "budget"), 3, "budget-test")
-    pool.open(wait=True, timeout=10)
-    seed.load_demo(prepared)
-    yield pool
-    pool.close()
+    with service_pool(prepared, "budget", 3) as pool:
+        seed.load_demo(prepared)
+        yield pool
 
 
 def uow(pool):

@@ -6,20 +6,18 @@ import datetime
 
 import pytest
 
-from kernel.config import service_dsn
-from kernel.db import PostgresUnitOfWork, make_pool
+from kernel.db import PostgresUnitOfWork
 from services.deputy import duty_demo, duty_handlers, voters
 from services.deputy.repository import REPOSITORIES
+from tests.integration.helpers import service_pool
 
 STAFF = {"role": "staff", "username": "staff"}
 
 
 @pytest.fixture(scope="module")
 def pool(demo_loaded):
-    pool = make_pool(service_dsn(demo_loaded, "deputy"), 2, "duty-demo-test")
-    pool.open(wait=False)
-    yield pool
-    pool.close()
+    with service_pool(demo_loaded, "deputy", 2) as pool:
+        yield pool
 
 
 def uow(pool, readonly=False):

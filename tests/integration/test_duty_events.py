@@ -5,11 +5,11 @@ import uuid
 
 import pytest
 
-from kernel.config import service_dsn
-from kernel.db import PostgresUnitOfWork, make_pool
+from kernel.db import PostgresUnitOfWork
 from kernel.envelope import new_envelope
 from services.deputy import duty_handlers as h
 from services.deputy.repository import REPOSITORIES
+from tests.integration.helpers import service_pool
 
 YEAR = 2041   # a year nothing else writes
 A, B, C = "D0301", "D0302", "D0303"
@@ -23,10 +23,8 @@ def apply(event, pool):
 
 @pytest.fixture(scope="module")
 def pool(demo_loaded):
-    pool = make_pool(service_dsn(demo_loaded, "deputy"), 4, "duty-test")
-    pool.open(wait=False)
-    yield pool
-    pool.close()
+    with service_pool(demo_loaded, "deputy", 4) as pool:
+        yield pool
 
 
 def uow(pool, readonly=False):

@@ -9,17 +9,16 @@ import pytest
 from gateway import accounts
 from gateway.signin import ThrottlePolicy
 from kernel.config import service_dsn
-from kernel.db import PostgresUnitOfWork, make_pool
+from kernel.db import PostgresUnitOfWork
+from tests.integration.helpers import service_pool
 
 POLICY = ThrottlePolicy()
 
 
 @pytest.fixture(scope="module")
 def pool(prepared):
-    pool = make_pool(service_dsn(prepared, "gateway"), 12, "gateway-accounts-test")
-    pool.open(wait=True, timeout=10)
-    yield pool
-    pool.close()
+    with service_pool(prepared, "gateway", 12) as pool:
+        yield pool
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ import uuid
 
 import pytest
 
-from kernel.config import service_dsn
-from kernel.db import PostgresUnitOfWork, make_pool
+from kernel.db import PostgresUnitOfWork
 from kernel.errors import Conflict
 from services.news import handlers
 from services.news.repository import REPOSITORIES
+from tests.integration.helpers import service_pool
 
 EDITOR = {"username": "editor", "role": "editor", "subject": None}
 STAFF = {"username": "staff", "role": "staff", "subject": None}
@@ -23,10 +23,8 @@ UTC = datetime.timezone.utc
 def pool(demo_loaded):
     # the demo's columns first: a draft's column made here without its demo parent would stay so
     # (the demo seed keeps columns that exist), and the portal's column tree test reads that tree
-    pool = make_pool(service_dsn(demo_loaded, "news"), 6, "news-test")
-    pool.open(wait=False)
-    yield pool
-    pool.close()
+    with service_pool(demo_loaded, "news", 6) as pool:
+        yield pool
 
 
 def uow_of(pool):

@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from kernel.config import service_dsn
-from kernel.db import PostgresUnitOfWork, make_pool
+from kernel.db import PostgresUnitOfWork
 from kernel.errors import Conflict, Unprocessable
 from services.suggestion import events, handlers
 from services.suggestion.handlers import SuggestionSettings
 from services.suggestion.repository import REPOSITORIES
 from services.suggestion.stats import close_ended_quarter, suggestion_statistics
 from services.suggestion.stats_schemas import StatsSchema
+from tests.integration.helpers import service_pool
 
 STAFF = {"username": "staff", "role": "staff", "subject": None}
 UTC = datetime.timezone.utc
@@ -33,10 +33,8 @@ def dept(code):
 
 @pytest.fixture(scope="module")
 def pool(prepared):
-    pool = make_pool(service_dsn(prepared, "suggestion"), 4, "suggestion-test")
-    pool.open(wait=False)  # connections come as the (shared) server has slots; getconn waits
-    yield pool
-    pool.close()
+    with service_pool(prepared, "suggestion", 4) as pool:
+        yield pool
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ import pytest
 
 from kernel import deputy_directory
 from kernel.bootstrap import role_name
-from kernel.config import service_dsn
-from kernel.db import PostgresUnitOfWork, make_pool
+from kernel.db import PostgresUnitOfWork
 from kernel.deputy_directory import DeputyDirectoryRepository
 from kernel.envelope import new_envelope
 from services.deputy import handlers as deputy_handlers
@@ -22,26 +21,19 @@ from services.deputy.repository import REPOSITORIES as DEPUTY_REPOSITORIES
 from services.suggestion import handlers as suggestion_handlers
 from services.suggestion.handlers import SuggestionSettings
 from services.suggestion.repository import REPOSITORIES as SUGGESTION_REPOSITORIES
-
-
-def open_pool(prepared, service):
-    pool = make_pool(service_dsn(prepared, service), 4, f"{service}-uow-test")
-    pool.open(wait=False)  # connections come as the (shared) server has slots; getconn waits
-    return pool
+from tests.integration.helpers import service_pool
 
 
 @pytest.fixture(scope="module")
 def suggestion_pool(prepared):
-    pool = open_pool(prepared, "suggestion")
-    yield pool
-    pool.close()
+    with service_pool(prepared, "suggestion", 4) as pool:
+        yield pool
 
 
 @pytest.fixture(scope="module")
 def deputy_pool(demo_loaded):
-    pool = open_pool(demo_loaded, "deputy")
-    yield pool
-    pool.close()
+    with service_pool(demo_loaded, "deputy", 4) as pool:
+        yield pool
 
 
 def directory_uow(pool):

@@ -5,16 +5,15 @@ import psycopg
 import pytest
 
 from kernel.config import service_dsn
-from kernel.db import PostgresUnitOfWork, make_pool
+from kernel.db import PostgresUnitOfWork
 from services.voting.repository import REPOSITORIES
+from tests.integration.helpers import service_pool
 
 
 @pytest.fixture(scope="module")
 def pool(prepared):
-    pool = make_pool(service_dsn(prepared, "voting"), 2, "voting-test")
-    pool.open(wait=False)
-    yield pool
-    pool.close()
+    with service_pool(prepared, "voting", 2) as pool:
+        yield pool
 
 
 @pytest.fixture
