@@ -1,10 +1,10 @@
 """SQL of deputies' notifications (table ``notifications`` of the deputy schema)."""
 
-ITEM_COLUMNS = ("id", "event_type", "suggestion_id", "suggestion_number", "subject", "body",
+ITEM_COLUMNS = ("id", "event_type", "suggestion_id", "suggestion_number", "alert_id", "subject", "body",
                 "occurred_at", "created_at", "read_at", "email_status")
 _ITEM_SELECT = "SELECT " + ", ".join(ITEM_COLUMNS) + " FROM notifications"
 INSERT_COLUMNS = ("deputy_code", "event_id", "event_type", "suggestion_id", "suggestion_number", "subject",
-                  "body", "occurred_at", "email_to", "email_status")
+                  "body", "occurred_at", "email_to", "email_status", "alert_id")
 EMAIL_WAKE_CHANNEL = "deputy_notification_email"
 
 
@@ -39,7 +39,7 @@ class NotificationRepository:
         Wakes the e-mail sender (at commit) when a row waits for sending."""
         values = [value for n in notifications for value in
                   (n.deputy_code, n.event_id, n.event_type, n.suggestion_id, n.suggestion_number, n.subject,
-                   n.body, n.occurred_at, n.email_to, n.email_status)]
+                   n.body, n.occurred_at, n.email_to, n.email_status, n.alert_id)]
         self.cursor.execute(
             "INSERT INTO notifications (" + ", ".join(INSERT_COLUMNS) + ", email_next_attempt) VALUES "
             + ", ".join(["(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ", now())"] * len(notifications))

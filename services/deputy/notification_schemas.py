@@ -22,6 +22,8 @@ class NotificationSchema(Schema):
                                                                   "budget_alert_raised (staff)"})
     suggestion_id = fields.String(allow_none=True)
     number = fields.String(allow_none=True, metadata={"description": "suggestion number, e.g. 19-3-012"})
+    alert_id = fields.String(allow_none=True, metadata={"description": "the budget alert it is about "
+                                                                        "(budget_alert_raised), else null"})
     subject = fields.String(required=True)
     body = fields.String(required=True)
     occurred_at = fields.String(allow_none=True)

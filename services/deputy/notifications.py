@@ -65,6 +65,7 @@ class Notification:
     occurred_at: str | None
     email_to: str | None = None
     email_status: str = "none"
+    alert_id: str | None = None        # budget_alert_raised: the alert it is about
 
 
 # -- composing the texts ----------------------------------------------------------------------
@@ -210,7 +211,8 @@ def budget_alert_notifications(envelope):
     body = f"{unit}{code}：{data.get('message') or rule}{as_of}。预警编号 {data.get('alert_id')}，请在预算联网监督中处理。"
     return [Notification(deputy_code=recipient, event_id=envelope["event_id"], event_type=envelope["type"],
                          suggestion_id=None, suggestion_number=None, subject=subject, body=body,
-                         occurred_at=envelope.get("occurred_at"))
+                         occurred_at=envelope.get("occurred_at"),
+                         alert_id=str(data["alert_id"]) if data.get("alert_id") is not None else None)
             for recipient in budget_alert_recipients()]
 
 

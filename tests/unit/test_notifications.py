@@ -202,5 +202,5 @@ def test_a_raised_budget_alert_is_one_row_of_the_staff_inbox_once():
     [row] = repo.of(n.STAFF_INBOX)
     assert row.event_type == "budget_alert_raised" and row.subject == "预算执行预警：向个人大额支付"
     assert row.body.startswith("宁陕县文化馆（113002）：向个人支付 60,000.00 元（数据截至 2026-11-28）")
-    assert "预警编号 7" in row.body and row.email_status == "none"
+    assert "预警编号 7" in row.body and row.email_status == "none" and row.alert_id == "7"
     assert n.list_notifications({"role": "deputy", "subject": "D0001"}, {}, uow)["total"] == 0

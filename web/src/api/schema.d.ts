@@ -3242,6 +3242,8 @@ export interface components {
             observers?: string[];
         };
         Notification: {
+            /** @description the budget alert it is about (budget_alert_raised), else null */
+            alert_id?: string | null;
             body: string;
             created_at?: string;
             /** @description none | skipped | pending | sent | failed */

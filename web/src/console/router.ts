@@ -14,6 +14,7 @@ import { ruleRoutes } from "./routes/rules";
 import { meetingRoutes } from "./routes/meetings";
 import { portalRoutes } from "./routes/portal";
 import { budgetRoutes } from "./routes/budget";
+import { notificationRoutes } from "./routes/notifications";
 
 // The menu's groups, in the order the menu shows them; a route's `order` sorts it within its group.
 export const MENU_GROUPS = {
@@ -45,6 +46,7 @@ export const routes: RouteRecordRaw[] = [
     children: [
       { path: "", name: "home", component: () => import("./pages/Home.vue"),
         meta: { title: "首页", roles: ["staff", "admin", "department", "editor", "town"], order: 0 } },
+      ...notificationRoutes,
       ...departmentRoutes,
       ...reviewRoutes,
       ...assignRoutes,
