@@ -15,7 +15,8 @@ import pytest
 
 from kernel.config import service_dsn
 from kernel.db import PostgresUnitOfWork, make_pool
-from services.budget import demo, handlers, importer, seed
+from demo import budget as demo
+from services.budget import handlers, importer, seed
 from services.budget.domain import RULES, BudgetSettings
 from services.budget.repository import REPOSITORIES
 
