@@ -82,7 +82,7 @@ def prepare(env):
 
 def generate(path, rows, seed=11):
     """A valid payments CSV for the demo units (UTF-8, Chinese headers)."""
-    from services.budget import demo
+    from demo import budget as demo
 
     rng = random.Random(seed)
     units = demo.generate_units()

@@ -374,7 +374,7 @@ def queue_depth(amqp_uri, queue):
 
 
 def backlog_drain(env, uri, amqp_uri, department, template, count, prefetch=100):
-    from services.suggestion.departments_amqp import EXCHANGE, department_queue
+    from contracts.departments_amqp import EXCHANGE, department_queue
 
     queue = department_queue(department)
     bodies = []
@@ -402,7 +402,7 @@ def backlog_drain(env, uri, amqp_uri, department, template, count, prefetch=100)
 def department_uri(env, department):
     """dept-<code>'s own URI if that user exists on the bench broker, else the platform's."""
     code = ("import json; from kernel.config import load_config; "
-            "from services.suggestion.departments_amqp import department_amqp_uri; "
+            "from contracts.departments_amqp import department_amqp_uri; "
             f"print(department_amqp_uri(load_config(), {department!r}))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(env, PYTHONWARNINGS="ignore"),
                           capture_output=True, text=True, check=True)
@@ -421,7 +421,7 @@ def run(urls, env, baselines, writers=(4, 8, 16), seconds=6.0, half_seconds=8.0,
     ``meter``: a bench.processes.CpuMeter, to say where the CPU of an assignment goes."""
     gateway = urls["gateway"] if isinstance(urls, dict) else urls
     amqp_uri = env["AMQP_URI"]
-    from services.suggestion.departments_amqp import department_queue
+    from contracts.departments_amqp import department_queue
 
     uri, account = department_uri(env, department)
     queue = department_queue(department)
@@ -484,7 +484,7 @@ def run(urls, env, baselines, writers=(4, 8, 16), seconds=6.0, half_seconds=8.0,
 def _template(filer, department, amqp_uri):
     """A real ``suggestion_assigned`` department envelope, captured on a private queue bound
     to the department exchange while one more suggestion is filed and assigned."""
-    from services.suggestion.departments_amqp import EXCHANGE
+    from contracts.departments_amqp import EXCHANGE
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     try:
         channel = connection.channel()

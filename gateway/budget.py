@@ -21,12 +21,12 @@ from werkzeug.wrappers import Response
 from gateway.api import api, json_body, query_args
 from gateway.errors import PayloadTooLarge, UnsupportedMediaType
 from kernel.errors import ValidationFailed, load_payload
-from services.budget.importer import import_directory
-from services.budget.schemas import (BudgetAlertActionSchema, AlertPageSchema, AlertQuerySchema, BudgetAlertSchema,
-                                     BudgetEvaluationResultSchema, BudgetEvaluationSchema, ExecutionQuerySchema, BudgetExecutionSchema,
-                                     ImportFormSchema, ImportListQuerySchema, ImportPageSchema, BudgetImportSchema,
-                                     LinePageSchema, LineQuerySchema, PaymentPageSchema, PaymentQuerySchema,
-                                     UnitPageSchema)
+from contracts.budget import import_directory
+from contracts.budget import (BudgetAlertActionSchema, AlertPageSchema, AlertQuerySchema, BudgetAlertSchema,
+                              BudgetEvaluationResultSchema, BudgetEvaluationSchema, ExecutionQuerySchema, BudgetExecutionSchema,
+                              ImportFormSchema, ImportListQuerySchema, ImportPageSchema, BudgetImportSchema,
+                              LinePageSchema, LineQuerySchema, PaymentPageSchema, PaymentQuerySchema,
+                              UnitPageSchema)
 
 TAG = "budget"
 STAFF = ("staff",)

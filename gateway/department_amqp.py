@@ -3,7 +3,7 @@
 A mixin of GatewayService (gateway/service.py): methods use self.rpc, self.config.
 Departments that prefer AMQP to webhooks read their own durable queue ``department.<code>``
 as the RabbitMQ user ``dept-<code>`` (read-only, its own queues only; see
-services/suggestion/departments_amqp.py). The password is derived from
+contracts/departments_amqp.py). The password is derived from
 ``DEPARTMENT_AMQP_SECRET``, so the gateway computes the URI and stores nothing. The URI
 names the broker as departments reach it: ``DEPARTMENT_AMQP_PUBLIC_URI`` (host, port, vhost;
 its credentials are ignored), else the platform's own ``AMQP_URI``. Staff only: it carries a
@@ -14,8 +14,8 @@ from marshmallow import Schema, fields
 
 from gateway.api import api  # noqa: F401
 from kernel.errors import NotFound, ServiceUnavailable
-from services.suggestion.departments_amqp import (ProvisioningError, department_amqp_uri, department_queue,
-                                                  department_user, dead_letter_queue)
+from contracts.departments_amqp import (ProvisioningError, department_amqp_uri, department_queue,
+                                        department_user, dead_letter_queue)
 
 TAG = "department subscriptions"
 

@@ -5,11 +5,11 @@ A mixin of GatewayService (gateway/service.py). The services decide who sees wha
 gateway passes the actor."""
 from gateway.api import api, json_body, query_args
 from gateway.portal import changes_portal_pages
-from services.deputy.duty_schemas import (ActivityCreateSchema, ActivityPageSchema, ActivityQuerySchema,
-                                          ActivitySchema, DutyRecordSchema, RankingPageSchema, RankingQuerySchema,
-                                          SchemeSchema, SchemeUpdateSchema, YearQuerySchema)
-from services.voting.schemas import (LeaveDecisionSchema, LeavePageSchema, LeaveRequestSchema, LeaveSchema,
-                                     MeetingEndedSchema)
+from contracts.deputy_duty import (ActivityCreateSchema, ActivityPageSchema, ActivityQuerySchema,
+                                   ActivitySchema, DutyRecordSchema, RankingPageSchema, RankingQuerySchema,
+                                   SchemeSchema, SchemeUpdateSchema, YearQuerySchema)
+from contracts.voting import (LeaveDecisionSchema, LeavePageSchema, LeaveRequestSchema, LeaveSchema,
+                              MeetingEndedSchema)
 
 STAFF = ("staff",)
 MEMBER_OR_STAFF = ("deputy", "staff")

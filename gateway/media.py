@@ -3,7 +3,7 @@
 
 The bytes stay in the gateway: it is the HTTP entry and the files are static once written, so
 they are not sent over RabbitMQ to the news service (as budget imports are not). What a file
-is comes from its content (services/news/media.py); it is kept under MEDIA_DIR by its SHA-256,
+is comes from its content (gateway/media_store.py); it is kept under MEDIA_DIR by its SHA-256,
 so every answer can be ``immutable`` for a year. An S3-compatible store later replaces
 ``MediaStore`` and keeps the names."""
 import os
@@ -18,8 +18,8 @@ from gateway.api import api
 from gateway.errors import PayloadTooLarge, UnsupportedMediaType
 from kernel.errors import ValidationFailed
 from kernel.web import http
-from services.news import media
-from services.news.schemas import MediaSchema
+from gateway import media_store as media
+from contracts.news import MediaSchema
 
 MEDIA_ROLES = ("editor", "staff")
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -4,11 +4,11 @@ A mixin of GatewayService (gateway/service.py): methods use self.rpc, self.confi
 The voting service enforces who may do what (a deputy signs in and votes only as
 themselves, the chair sees who has not voted); the gateway passes the actor."""
 from gateway.api import api, json_body, query_args  # noqa: F401
-from services.voting.schemas import (AttendanceSchema, AuditSchema, BallotSchema, InclusionSchema, ItemCreateSchema,
-                                     ItemOpenedSchema, ItemSchema, ManualTallySchema, MeetingCreateSchema,
-                                     MeetingListQuerySchema, MembersAddSchema, MeetingPageSchema, MeetingSchema, PendingSchema,
-                                     PresenceResultSchema, PresenceSchema, ReceiptSchema, ResultSchema,
-                                     TallyEnteredSchema)
+from contracts.voting import (AttendanceSchema, AuditSchema, BallotSchema, InclusionSchema, ItemCreateSchema,
+                              ItemOpenedSchema, ItemSchema, ManualTallySchema, MeetingCreateSchema,
+                              MeetingListQuerySchema, MembersAddSchema, MeetingPageSchema, MeetingSchema, PendingSchema,
+                              PresenceResultSchema, PresenceSchema, ReceiptSchema, ResultSchema,
+                              TallyEnteredSchema)
 
 STAFF = ("staff",)
 MEMBER_OR_STAFF = ("deputy", "staff")

@@ -13,12 +13,12 @@ from gateway.portal import changes_portal_pages
 from gateway.statistics import CSV_MIMETYPE
 from gateway.xlsx import XLSX_MIMETYPE, workbook
 from kernel.errors import load_payload
-from services.news.schemas import (AdoptionCreateSchema, ArticleListQuerySchema, ArticlePageSchema, ArticleSchema,
-                                   ArticleWriteSchema, ColumnCreateSchema, ColumnSchema, ColumnTreeSchema,
-                                   ColumnUpdateSchema, PublishSchema, ReasonSchema, ReportQuerySchema,
-                                   SchemeQuerySchema, SchemeSchema, SchemeUpdateSchema, ScoresQuerySchema,
-                                   ScoresSchema, SubmissionCreateSchema, SubmissionListQuerySchema,
-                                   SubmissionPageSchema, SubmissionSchema, TownPageSchema, WithdrawSchema)
+from contracts.news import (AdoptionCreateSchema, ArticleListQuerySchema, ArticlePageSchema, ArticleSchema,
+                            ArticleWriteSchema, ColumnCreateSchema, ColumnSchema, ColumnTreeSchema,
+                            ColumnUpdateSchema, PublishSchema, ReasonSchema, ReportQuerySchema,
+                            SchemeQuerySchema, SchemeSchema, SchemeUpdateSchema, ScoresQuerySchema,
+                            ScoresSchema, SubmissionCreateSchema, SubmissionListQuerySchema,
+                            SubmissionPageSchema, SubmissionSchema, TownPageSchema, WithdrawSchema)
 
 TAG = "portal"
 STAFF = ("staff",)

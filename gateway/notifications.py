@@ -5,8 +5,8 @@ A mixin of GatewayService (gateway/service.py): methods use self.rpc, self.confi
 Deputies and staff have an inbox (401 without a token, 403 for other roles); the deputy
 service checks that the actor reads and marks only their own notifications."""
 from gateway.api import api, query_args
-from services.deputy.notification_schemas import (NotificationPageSchema, NotificationQuerySchema,
-                                                  NotificationSchema, ReadAllResultSchema)
+from contracts.deputy_notifications import (NotificationPageSchema, NotificationQuerySchema,
+                                            NotificationSchema, ReadAllResultSchema)
 
 INBOX_ROLES = ("deputy", "staff")
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from gateway.auth import PUBLIC
 from gateway.portal import PAGE_SIZE, _parse, portal_page
 from kernel.errors import NotFound
-from services.deputy.demo import SUGGESTION_CATEGORIES
+from contracts.reference import SUGGESTION_CATEGORIES
 
 RESULT_STATUS = {"replied": "已答复", "closed": "已办结", "rehandling": "重新办理"}
 REPLY_CATEGORY = {"A": "A类（已解决或采纳）", "B": "B类（正在解决或列入计划）", "C": "C类（因条件限制留作参考）"}

@@ -4,9 +4,9 @@ from kernel.config import is_production, service_dsn
 from kernel.db import PostgresUnitOfWork, make_pool
 from gateway.accounts import REPOSITORIES
 from gateway.auth import hash_password
-from services.budget import demo as budget_demo
-from services.deputy import demo
-from services.news import seed as portal_demo
+from contracts import reference
+from demo import budget as budget_demo
+from demo import county as demo
 
 DEMO_PASSWORD = "demo"
 
@@ -19,11 +19,11 @@ def demo_accounts(password_hash):
     accounts += [{"username": d["code"], "role": "deputy", "subject": d["code"], "display_name": d["name"]}
                  for d in demo.generate_deputies()]
     accounts += [{"username": f"dept-{d['code']}", "role": "department", "subject": d["code"],
-                  "display_name": d["name"]} for d in demo.DEPARTMENTS]
+                  "display_name": d["name"]} for d in reference.DEPARTMENTS]
     # the portal (issue 12): an editor, and each town's information reporter
     accounts += [{"username": "editor", "role": "editor", "subject": None, "display_name": "网站编辑"}]
     accounts += [{"username": f"town-{code}", "role": "town", "subject": code, "display_name": f"{name}信息员"}
-                 for code, name, _ in portal_demo.TOWNS]
+                 for code, name in ((reference.TOWN_CODES[n], n) for n in reference.TOWNS_WITH_CENTRE)]
     accounts += [{"username": f"unit-{u['code']}", "role": "unit", "subject": u["code"], "display_name": u["name"]}
                  for u in budget_demo.generate_units()]  # budget units (预算单位), issue 11
     for account in accounts:

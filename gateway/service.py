@@ -43,8 +43,8 @@ from kernel.errors import ValidationFailed, load_payload
 from kernel.rpc import ServiceRpc
 from kernel.service import PlatformService
 from kernel.web import http, json_response
-from services.deputy.schemas import (DeputyCreateSchema, DeputyListQuerySchema, DeputyPageSchema,
-                                     DeputySchema, DeputyUpdateSchema, StationSchema)
+from contracts.deputy import (DeputyCreateSchema, DeputyListQuerySchema, DeputyPageSchema,
+                              DeputySchema, DeputyUpdateSchema, StationSchema)
 
 STAFF = ("staff",)
 SIGNED_IN = ("deputy", "department", "staff")

@@ -12,8 +12,8 @@ from gateway.api import api, query_args  # noqa: F401
 from gateway.statistics_xlsx import xlsx_bytes
 from gateway.xlsx import XLSX_MIMETYPE
 from kernel.errors import ValidationFailed
-from services.suggestion.stats_domain import csv_records
-from services.suggestion.stats_schemas import StatsQuerySchema, StatsSchema
+from contracts.suggestion_stats import csv_records
+from contracts.suggestion_stats import StatsQuerySchema, StatsSchema
 
 CSV_MIMETYPE = "text/csv"
 

@@ -8,7 +8,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 
-from services.suggestion.stats_domain import CSV_COLUMNS
+from contracts.suggestion_stats import CSV_COLUMNS
 GROUPINGS = {"department": "按承办单位", "category": "按类别", "term": "按届次", "session": "按会议"}
 PERCENT = {"reply_rate", "close_rate", "satisfaction_rate", "share_a", "share_b", "share_c"}
 

@@ -5,9 +5,9 @@ A department manages only its own webhooks (another department's: 403), staff an
 webhooks service enforces it from the actor. Departments that prefer AMQP read their own
 queue ``department.<code>`` with ``python -m services.suggestion.subscriber``."""
 from gateway.api import api, json_body, query_args  # noqa: F401
-from services.webhooks.schemas import (DeliveryPageSchema, DeliveryQuerySchema, ReplayedSchema,
-                                       WebhookCreateSchema, WebhookCreatedSchema, WebhookDeletedSchema,
-                                       WebhookListSchema)
+from contracts.webhooks import (DeliveryPageSchema, DeliveryQuerySchema, ReplayedSchema,
+                                WebhookCreateSchema, WebhookCreatedSchema, WebhookDeletedSchema,
+                                WebhookListSchema)
 
 DEPARTMENT_OR_STAFF = ("department", "staff")
 TAG = "department subscriptions"

@@ -5,13 +5,13 @@ The actor (who is asking) goes to the service as a plain dict; the service enfor
 see and do what (a deputy their own, a department its own assignments, staff all)."""
 from gateway.api import api, json_body, query_args  # noqa: F401
 from kernel.errors import load_payload
-from services.suggestion.schemas import (AssignSchema, ContentSchema, DepartmentPageSchema, EvaluationSchema,
-                                         ExtensionDecisionSchema, ExtensionRequestSchema, InboxPageSchema,
-                                         InboxQuerySchema, OverduePageSchema, PageQuerySchema, ProposalPageSchema,
-                                         ReasonSchema, ReplySchema, ReviewSchema, RoutingRulePageSchema,
-                                         RoutingRuleSchema, RuleDeletedSchema, SimilarPageSchema, SimilarQuerySchema,
-                                         SuggestionCreateSchema, SuggestionListQuerySchema, SuggestionPageSchema,
-                                         SuggestionViewSchema, WithdrawSchema)
+from contracts.suggestion import (AssignSchema, ContentSchema, DepartmentPageSchema, EvaluationSchema,
+                                  ExtensionDecisionSchema, ExtensionRequestSchema, InboxPageSchema,
+                                  InboxQuerySchema, OverduePageSchema, PageQuerySchema, ProposalPageSchema,
+                                  ReasonSchema, ReplySchema, ReviewSchema, RoutingRulePageSchema,
+                                  RoutingRuleSchema, RuleDeletedSchema, SimilarPageSchema, SimilarQuerySchema,
+                                  SuggestionCreateSchema, SuggestionListQuerySchema, SuggestionPageSchema,
+                                  SuggestionViewSchema, WithdrawSchema)
 
 TAG = "suggestions"
 STAFF = ("staff",)

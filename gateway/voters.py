@@ -10,11 +10,11 @@ from gateway.errors import TooManyRequests
 from gateway.portal import changes_portal_pages
 from gateway.signin import ThrottlePolicy, client_key
 from kernel.errors import ValidationFailed, load_payload
-from services.deputy.voters_schemas import (AnswerSchema, ClassifySchema, CloseSchema, ConvertSchema, DeclineSchema,
-                                            ForwardSchema, OpinionCreateSchema, OpinionPageSchema, OpinionQuerySchema,
-                                            OpinionSchema, ReceptionCreateSchema, ReceptionHeldSchema,
-                                            ReceptionPageSchema, ReceptionQuerySchema, ReceptionSchema,
-                                            StationOpinionCreateSchema, TrackingSchema)
+from contracts.deputy_voters import (AnswerSchema, ClassifySchema, CloseSchema, ConvertSchema, DeclineSchema,
+                                     ForwardSchema, OpinionCreateSchema, OpinionPageSchema, OpinionQuerySchema,
+                                     OpinionSchema, ReceptionCreateSchema, ReceptionHeldSchema,
+                                     ReceptionPageSchema, ReceptionQuerySchema, ReceptionSchema,
+                                     StationOpinionCreateSchema, TrackingSchema)
 
 STAFF = ("staff",)
 HANDLERS = ("deputy", "staff")

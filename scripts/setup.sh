@@ -353,7 +353,7 @@ else
 fi
 
 # Department users (dept-<code>, read-only on their own queue) are created by kernel.bootstrap
-# through the RabbitMQ management HTTP API (services/suggestion/departments_amqp.py).
+# through the RabbitMQ management HTTP API (contracts/departments_amqp.py).
 if is_local "$MQ_HOST" && command -v rabbitmq-plugins >/dev/null 2>&1; then
     say "RabbitMQ management plugin"
     if rabbitmq-plugins -q is_enabled rabbitmq_management >/dev/null 2>&1; then

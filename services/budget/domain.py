@@ -14,6 +14,9 @@ from decimal import Decimal, ROUND_HALF_UP
 
 from kernel.errors import Conflict
 
+# The vocabulary callers validate against is the contract's (contracts/budget.py).
+from contracts.budget import RULES, STATUSES  # noqa: F401
+
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 
@@ -24,8 +27,6 @@ BUDGET_KIND_ALIASES = {name: code for code, name in BUDGET_KINDS.items()}
 # 三公经费: 因公出国(境) 30212, 公务接待 30217, 公务用车运行维护 30231, 公务用车购置 31013
 SANGONG_ECON = ("30212", "30217", "30231", "31013")
 
-RULES = ("pace_lag", "over_line", "no_line", "large_payment", "personal_payee", "sangong_over",
-         "year_end_rush", "idle_project")
 RULE_NAMES = {"pace_lag": "执行进度滞后", "over_line": "超指标支付", "no_line": "无指标支付",
               "large_payment": "大额支付", "personal_payee": "向个人大额支付", "sangong_over": "三公经费超预算",
               "year_end_rush": "年末突击花钱", "idle_project": "项目资金闲置"}
@@ -277,7 +278,6 @@ def evaluate(facts, settings, as_of, year):
 
 
 # -- alert handling -------------------------------------------------------------------------
-STATUSES = ("raised", "sent", "explained", "rectification_required", "rectified", "closed", "resolved")
 OPEN_STATUSES = ("raised", "sent", "explained", "rectification_required", "rectified")
 # action -> (who, allowed from, to, event)
 ACTIONS = {

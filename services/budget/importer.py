@@ -28,6 +28,7 @@ import uuid
 import psycopg
 from psycopg import sql
 
+from contracts.budget import import_directory
 from services.budget.domain import COLUMNS, HeaderProblem, column_label, map_header
 
 log = logging.getLogger("budget.importer")
@@ -610,13 +611,6 @@ def main(argv=None):
         log.info("import %s: rules as of %s in %.3f s: %s", import_id, result["latest"],
                  time.perf_counter() - started, evaluated)
     return 0
-
-
-def import_directory(config):
-    path = config.get("BUDGET_IMPORT_DIR") or os.path.join(os.path.dirname(__file__), "..", "..", "var",
-                                                           "budget-imports")
-    os.makedirs(path, exist_ok=True)
-    return os.path.abspath(path)
 
 
 def evaluate_after_import(config, dsn, year, latest):

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from kernel.config import is_production, service_dsn
 from kernel.db import PostgresUnitOfWork, make_pool
-from services.budget import demo, handlers
+from demo import budget as demo
+from services.budget import handlers
 from services.budget.domain import BudgetSettings
 from services.budget.repository import REPOSITORIES
 

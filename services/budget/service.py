@@ -22,10 +22,10 @@ from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
 from services.budget import handlers
 from services.budget.domain import ACTIONS, BudgetSettings
-from services.budget.importer import import_directory
+from contracts.budget import import_directory
 from services.budget.repository import REPOSITORIES
-from services.budget.schemas import (BudgetAlertActionSchema, AlertQuerySchema, BudgetEvaluationSchema, ExecutionQuerySchema,
-                                     ImportListQuerySchema, ImportStartSchema, LineQuerySchema, PaymentQuerySchema)
+from contracts.budget import (BudgetAlertActionSchema, AlertQuerySchema, BudgetEvaluationSchema, ExecutionQuerySchema,
+                              ImportListQuerySchema, ImportStartSchema, LineQuerySchema, PaymentQuerySchema)
 
 log = logging.getLogger(__name__)
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))

@@ -1,10 +1,9 @@
 """Deputies (人大代表) and liaison stations (代表家站): rules only, no I/O."""
 from dataclasses import asdict, dataclass, field, fields
 
-GENDERS = ("male", "female")
-LEVELS = ("county", "town")
-STATUSES = ("active", "inactive")
-STATION_LEVELS = ("county", "town", "village")
+# The vocabulary callers validate against is the contract's (contracts/deputy.py).
+from contracts.deputy import GENDERS, LEVELS, STATUSES, STATION_LEVELS  # noqa: F401
+
 
 # Fields only staff and the deputy themself may read (API.md: phone is not public).
 CONTACT_FIELDS = ("phone", "email")

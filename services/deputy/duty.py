@@ -9,6 +9,9 @@ points of that year's scheme — so changing a year's scheme recomputes that yea
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+# The vocabulary callers validate against is the contract's (contracts/deputy_duty.py).
+from contracts.deputy_duty import ACTIVITY_KINDS  # noqa: F401
+
 BEIJING = timezone(timedelta(hours=8))
 
 # The 8 parts of a record, in the order they are shown.
@@ -41,7 +44,6 @@ RULES = {r.name: r for r in (
     Rule("report_to_voters", "voters", 5, "向选民述职"),
     Rule("award", "awards", 5, "表彰奖励"),
 )}
-ACTIVITY_KINDS = ("inspection", "research", "law_check", "training", "group", "report_to_voters", "award")
 MEETING_RULES = {"present": "meeting_attended", "leave": "meeting_leave", "absent": "meeting_absent"}
 # Rules whose entries the public never sees (absences are not published; leave reasons never leave voting).
 PRIVATE_RULES = ("meeting_leave", "meeting_absent")

@@ -10,7 +10,8 @@ station always has one announced at least 3 days ahead."""
 import random
 from datetime import timedelta
 
-from services.deputy import demo, duty_handlers, voters_handlers
+from demo import county as demo
+from services.deputy import duty_handlers, voters_handlers
 
 MARKER = ("demo_seed", "duty-v1")
 SEED = 13_0693

@@ -4,9 +4,9 @@ thin; every handler is idempotent (``deputy.duty`` claims in processed_events)."
 from kernel.consumer import rpc, subscribe
 from kernel.errors import load_payload as load
 from services.deputy import duty_handlers as handlers
-from services.deputy.duty_schemas import (ActivityCreateSchema, ActivityPageSchema, ActivityQuerySchema,
-                                          ActivitySchema, DutyRecordSchema, RankingPageSchema, RankingQuerySchema,
-                                          SchemeSchema, SchemeUpdateSchema, YearQuerySchema)
+from contracts.deputy_duty import (ActivityCreateSchema, ActivityPageSchema, ActivityQuerySchema,
+                                   ActivitySchema, DutyRecordSchema, RankingPageSchema, RankingQuerySchema,
+                                   SchemeSchema, SchemeUpdateSchema, YearQuerySchema)
 
 
 def _year(query):

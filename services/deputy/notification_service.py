@@ -31,8 +31,8 @@ from kernel.errors import ValidationFailed, load_payload as _load
 from kernel.loops import keep_running
 from services.deputy import notifications
 from services.deputy.notification_repository import EMAIL_WAKE_CHANNEL, NotificationRepository
-from services.deputy.notification_schemas import (NotificationPageSchema, NotificationQuerySchema,
-                                                  NotificationSchema)
+from contracts.deputy_notifications import (NotificationPageSchema, NotificationQuerySchema,
+                                            NotificationSchema)
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ staff only (``budget_alert_recipients``).
 from dataclasses import dataclass
 
 from kernel.errors import Forbidden, NotFound
-from services.deputy.demo import DEPARTMENTS
+from contracts.reference import DEPARTMENTS
 
 CONSUMER = "deputy.notifications"
 

@@ -3,8 +3,8 @@ DeputyService) answers one RPC per portal page. Entrypoints are thin."""
 from kernel.consumer import rpc
 from kernel.errors import load_payload as load
 from services.deputy import duty_handlers, portal_handlers as handlers
-from services.deputy.duty_schemas import YearQuerySchema
-from services.deputy.schemas import DeputyListQuerySchema
+from contracts.deputy_duty import YearQuerySchema
+from contracts.deputy import DeputyListQuerySchema
 
 
 class PortalKeeper:

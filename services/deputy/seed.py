@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 
 from kernel.db import PostgresUnitOfWork, make_pool
 from kernel.config import service_dsn
-from services.deputy import demo, duty_demo, handlers, voters
+from demo import county as demo
+from services.deputy import duty_demo, handlers, voters
 from services.deputy.repository import REPOSITORIES
 
 

@@ -11,8 +11,8 @@ from services.deputy.notification_service import NotificationKeeper
 from services.deputy.portal_service import PortalKeeper
 from services.deputy.voters_service import VoterKeeper
 from services.deputy.repository import REPOSITORIES
-from services.deputy.schemas import (DeputyCreateSchema, DeputyListQuerySchema,
-                                     DeputyUpdateSchema, StationSchema)
+from contracts.deputy import (DeputyCreateSchema, DeputyListQuerySchema,
+                              DeputyUpdateSchema, StationSchema)
 
 
 

@@ -13,11 +13,12 @@ only the status and the answer, by tracking code.
 import secrets
 from datetime import date, timedelta
 
+# The vocabulary callers validate against is the contract's (contracts/deputy_voters.py).
+from contracts.deputy_voters import TIME, STATUSES, FORWARD_TARGETS, DECLINE_REASONS  # noqa: F401
+
 ANNOUNCE_DAYS = 3
 RECEPTIONS_PER_YEAR = 2
-TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
-STATUSES = ("received", "classified", "answered", "forwarded", "converted", "replied", "declined", "closed")
 # What the voter sees (and its Chinese label).
 VOTER_STATUS = {"received": ("received", "已受理"), "classified": ("in_progress", "办理中"),
                 "forwarded": ("in_progress", "已转交办理"), "converted": ("in_progress", "已转为代表建议办理"),
@@ -34,12 +35,7 @@ ACTIONS = {
 }
 RESULT = {"classify": "classified", "answer": "answered", "forward": "forwarded", "decline": "declined",
           "convert": "converted", "close": "closed"}
-FORWARD_TARGETS = ("town", "department")
 # Not accepted online (DOMAIN.md): personal disputes, petitions (信访), court cases.
-DECLINE_REASONS = {"personal_dispute": "属个人纠纷，请通过人民调解等途径解决",
-                   "petition": "属信访事项，请向信访部门反映",
-                   "court_case": "属诉讼或司法案件，请通过司法途径解决",
-                   "other": "不属于代表联络站受理范围"}
 CATEGORIES = ("economy", "agriculture", "education", "health", "transport", "environment", "social_security",
               "public_safety", "other")
 

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.deputy import duty_handlers, events, voters
-from services.deputy.demo import DEPARTMENTS
+from contracts.reference import DEPARTMENTS
 
 _ERRORS = {"conflict": Conflict, "unprocessable": Unprocessable, "forbidden": Forbidden}
 DEPARTMENT_NAMES = {d["code"]: d["name"] for d in DEPARTMENTS}

@@ -3,10 +3,10 @@ DeputyService) answers their RPCs. Entrypoints are thin."""
 from kernel.consumer import rpc
 from kernel.errors import NotFound, load_payload as load
 from services.deputy import voters_handlers as handlers
-from services.deputy.voters_schemas import (AnswerSchema, ClassifySchema, CloseSchema, DeclineSchema, ForwardSchema,
-                                            OpinionCreateSchema, OpinionPageSchema, OpinionQuerySchema, OpinionSchema,
-                                            ReceptionCreateSchema, ReceptionHeldSchema, ReceptionPageSchema,
-                                            ReceptionQuerySchema, ReceptionSchema, TrackingSchema)
+from contracts.deputy_voters import (AnswerSchema, ClassifySchema, CloseSchema, DeclineSchema, ForwardSchema,
+                                     OpinionCreateSchema, OpinionPageSchema, OpinionQuerySchema, OpinionSchema,
+                                     ReceptionCreateSchema, ReceptionHeldSchema, ReceptionPageSchema,
+                                     ReceptionQuerySchema, ReceptionSchema, TrackingSchema)
 
 ACTION_SCHEMAS = {"classify": ClassifySchema, "answer": AnswerSchema, "forward": ForwardSchema,
                   "decline": DeclineSchema, "close": CloseSchema}

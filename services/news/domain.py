@@ -15,8 +15,10 @@ is being written and reviewed; withdrawing takes the article off the portal.
 import datetime
 import re
 
+# The vocabulary callers validate against is the contract's (contracts/news.py).
+from contracts.news import STATUSES, LEVELS, COMMENT_LEVELS, KINDS  # noqa: F401
+
 BEIJING = datetime.timezone(datetime.timedelta(hours=8), "Asia/Shanghai")
-STATUSES = ("draft", "submitted", "approved", "scheduled", "published", "withdrawn")
 EDITOR_ROLES = ("editor", "staff", "admin")
 APPROVER_ROLES = ("staff", "admin")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -79,9 +81,6 @@ def beijing(moment):
 
 
 # -- information submissions and scoring (信息报送考核) --------------------------------------
-LEVELS = ("county", "city", "province", "national")
-COMMENT_LEVELS = ("county", "city", "province")
-KINDS = ("news", "research")
 
 DEFAULT_RULES = {
     "points": {"news": {"county": 10, "city": 15, "province": 30, "national": 50},

@@ -8,7 +8,7 @@ import random
 
 from kernel.config import service_dsn
 from kernel.db import PostgresUnitOfWork, make_pool
-from services.deputy import demo
+from contracts import reference
 from services.news import handlers, info
 from services.news.repository import REPOSITORIES
 
@@ -27,10 +27,7 @@ COLUMNS = [
     ("research", "理论研究", None), ("photos", "图片新闻", None), ("videos", "视频新闻", None),
     ("notices", "通知公告", None), ("organ", "机关建设", None), ("topics", "专题专栏", None),
 ]
-TOWN_CODES = {"四亩地镇": "simudi", "江口回族镇": "jiangkou", "广货街镇": "guanghuojie", "龙王镇": "longwang",
-              "筒车湾镇": "tongchewan", "金川镇": "jinchuan", "皇冠镇": "huangguan", "太山庙镇": "taishanmiao",
-              "梅子镇": "meizi", "新场镇": "xinchang"}
-TOWNS = [(TOWN_CODES[name], name, i) for i, name in enumerate(demo.TOWNS_WITH_CENTRE)]
+TOWNS = [(reference.TOWN_CODES[name], name, i) for i, name in enumerate(reference.TOWNS_WITH_CENTRE)]
 
 TOPICS = {
     "headlines": ["县人大常委会召开党组会议传达学习全会精神", "县人大常委会主任会议研究部署年度重点工作",

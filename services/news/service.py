@@ -13,10 +13,10 @@ from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
 from services.news import domain, handlers, info
 from services.news.repository import REPOSITORIES
-from services.news.schemas import (AdoptionCreateSchema, ArticleListQuerySchema, ArticleWriteSchema,
-                                   ColumnCreateSchema, ColumnUpdateSchema, PublishSchema, ReasonSchema,
-                                   ReportQuerySchema, SchemeQuerySchema, SchemeUpdateSchema, ScoresQuerySchema, SubmissionCreateSchema, SubmissionListQuerySchema,
-                                   WithdrawSchema)
+from contracts.news import (AdoptionCreateSchema, ArticleListQuerySchema, ArticleWriteSchema,
+                            ColumnCreateSchema, ColumnUpdateSchema, PublishSchema, ReasonSchema,
+                            ReportQuerySchema, SchemeQuerySchema, SchemeUpdateSchema, ScoresQuerySchema, SubmissionCreateSchema, SubmissionListQuerySchema,
+                            WithdrawSchema)
 
 log = logging.getLogger(__name__)
 SCHEDULER_SECONDS = 0.5

@@ -13,19 +13,15 @@ from zoneinfo import ZoneInfo
 
 from kernel.errors import Conflict, Forbidden
 
+# The vocabulary callers validate against is the contract's (contracts/suggestion.py).
+from contracts.suggestion import (ASSIGNMENT_STATUSES, REJECT_REASONS, REPLY_CATEGORIES, ROLES,  # noqa: F401
+                                  SATISFACTION, STATUSES)
+
 # -- vocabulary ---------------------------------------------------------------------------
-STATUSES = ("submitted", "rejected", "merged", "withdrawn", "accepted", "routed", "assigned", "acknowledged",
-            "returned", "replied", "rehandling", "closed")
 FINAL = ("rejected", "merged", "withdrawn", "closed")
 IN_HANDLING = ("assigned", "acknowledged", "returned", "rehandling")
 PUBLIC_STATUSES = ("replied", "closed", "rehandling")  # handling results are public (代表法)
-REJECT_REASONS = ("personal_matter", "petition", "court_case", "promotion", "empty_content", "other")
-ROLES = ("lead", "co", "separate")
 RESPONSIBLE_ROLES = ("lead", "separate")  # they reply; co-handlers send views to the lead
-REPLY_CATEGORIES = ("A", "B", "C")
-SATISFACTION = ("satisfied", "basically_satisfied", "unsatisfied")
-ASSIGNMENT_STATUSES = ("assigned", "acknowledged", "extension_requested", "returned", "view_sent", "replied",
-                       "withdrawn")
 OPEN_ASSIGNMENT = ("assigned", "acknowledged", "extension_requested")  # the deadline runs
 
 # Suggestion-level actions -> statuses they are allowed in. Department actions are also

@@ -8,7 +8,8 @@ import random
 from kernel.config import service_dsn
 from kernel.db import PostgresUnitOfWork, make_pool
 from kernel.errors import DomainError
-from services.deputy import demo
+from contracts import reference
+from demo import county as demo
 from services.suggestion import handlers
 from services.suggestion.handlers import SuggestionSettings
 from services.suggestion.repository import REPOSITORIES
@@ -56,7 +57,7 @@ def _text(rng, town, department):
 def _plan(rng, deputies):
     # 信访局 takes no suggestions; 气象局 is left without demo work (the notifications e2e test
     # measures its statistics from zero)
-    departments = [d for d in demo.DEPARTMENTS if d["code"] not in ("petition", "weather")]
+    departments = [d for d in reference.DEPARTMENTS if d["code"] not in ("petition", "weather")]
     active = [d for d in deputies if d["status"] == "active"]
     county = [d for d in active if d["level"] == "county"] or active
     items = []

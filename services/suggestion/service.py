@@ -18,11 +18,11 @@ from kernel.errors import load_payload as load
 from services.suggestion import handlers
 from services.suggestion.handlers import SuggestionSettings
 from services.suggestion.repository import REPOSITORIES
-from services.suggestion.schemas import (AssignSchema, ContentSchema, EvaluationSchema, ExtensionDecisionSchema,
-                                         ExtensionRequestSchema, InboxQuerySchema, PageQuerySchema, ReasonSchema,
-                                         ReplySchema, ReviewSchema, RoutingRuleSchema, SimilarQuerySchema,
-                                         SuggestionCreateSchema, SuggestionListQuerySchema, SuggestionSourceSchema,
-                                         WithdrawSchema)
+from contracts.suggestion import (AssignSchema, ContentSchema, EvaluationSchema, ExtensionDecisionSchema,
+                                  ExtensionRequestSchema, InboxQuerySchema, PageQuerySchema, ReasonSchema,
+                                  ReplySchema, ReviewSchema, RoutingRuleSchema, SimilarQuerySchema,
+                                  SuggestionCreateSchema, SuggestionListQuerySchema, SuggestionSourceSchema,
+                                  WithdrawSchema)
 from services.suggestion.stats import SuggestionStatistics, close_ended_quarter
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from kernel.errors import load_payload
 from services.suggestion import domain, events, stats_domain
 from services.suggestion.domain import COUNTY_TIMEZONE
 from services.suggestion.stats_repository import SuggestionStatsRepository
-from services.suggestion.stats_schemas import StatsQuerySchema, StatsSchema
+from contracts.suggestion_stats import StatsQuerySchema, StatsSchema
 
 STATS_REPOSITORIES = {"suggestion_stats": SuggestionStatsRepository}
 DEFAULT_TIMEZONE = COUNTY_TIMEZONE.key  # overdue is judged on the county's calendar day, as the deadline timer does

@@ -16,23 +16,11 @@ lead and separate, departments); by category, term or session it is the suggesti
 """
 from decimal import ROUND_HALF_UP, Decimal
 
-GROUPINGS = ("department", "category", "term", "session")
-
 # Raw counts a group has; totals are their sums, so rates of the totals are exact.
 COUNT_FIELDS = ("suggestions", "assigned", "replied", "closed", "evaluated", "satisfied", "basically_satisfied",
                 "unsatisfied", "replies_a", "replies_b", "replies_c", "overdue", "replied_late")
 SUM_FIELDS = ("reply_days_sum",)  # internal: sum of days to reply over the replied ones
 RATE_FIELDS = ("reply_rate", "close_rate", "satisfaction_rate", "share_a", "share_b", "share_c")
-
-# Column order and headers of the CSV export (Chinese for Excel users, the JSON key in brackets).
-CSV_COLUMNS = (
-    ("group", "分组"), ("label", "名称"), ("suggestions", "建议数"), ("assigned", "交办数"),
-    ("replied", "已答复"), ("closed", "已办结"), ("evaluated", "已评价"), ("satisfied", "满意"),
-    ("basically_satisfied", "基本满意"), ("unsatisfied", "不满意"), ("replies_a", "A类答复"),
-    ("replies_b", "B类答复"), ("replies_c", "C类答复"), ("overdue", "超期未答复"), ("replied_late", "逾期答复"),
-    ("avg_days_to_reply", "平均答复天数"), ("reply_rate", "办复率"), ("close_rate", "办结率"),
-    ("satisfaction_rate", "满意率"), ("share_a", "A类占比"), ("share_b", "B类占比"), ("share_c", "C类占比"),
-)
 
 FOUR_PLACES = Decimal("0.0001")
 ONE_PLACE = Decimal("0.1")
@@ -97,25 +85,3 @@ def term_label(term):
 
 def session_label(term, session):
     return f"第{term}届" + (f"第{session}次会议期间" if session is not None else "闭会期间")
-
-
-def csv_cell(value, places=4):
-    """A CSV cell: rates with 4 places, days with 1, empty for None; text a spreadsheet would
-    run as a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.{places}f}"
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def csv_records(answer):
-    """Header row, one row per group, then the totals row: lists of strings."""
-    records = [[f"{title}({key})" for key, title in CSV_COLUMNS]]
-    for item in answer["rows"] + [answer["totals"]]:
-        records.append([csv_cell(item.get(key), 1 if key == "avg_days_to_reply" else 4)
-                        for key, _ in CSV_COLUMNS])
-    return records

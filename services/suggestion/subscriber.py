@@ -12,7 +12,7 @@ the last ``--remember`` events) are acked without being handled twice.
 
 Connection: ``--amqp-uri`` or ``DEPARTMENT_AMQP_URI``; without either, the platform's own
 config gives the URI (its broker and vhost, user ``dept-<code>``, derived password):
-``python -m services.suggestion.departments_amqp credentials --department edu`` shows it.
+``python -m contracts.departments_amqp credentials --department edu`` shows it.
 Exit codes: 0 after ``--max-events``, 2 when the broker refuses the credentials or the
 queue (ACCESS_REFUSED), 130 on Ctrl-C. Diagnostics go to stderr, events to stdout.
 """
@@ -223,7 +223,7 @@ class Subscriber:
 
 def default_uri(department):
     from kernel.config import load_config
-    from services.suggestion.departments_amqp import department_amqp_uri
+    from contracts.departments_amqp import department_amqp_uri
 
     return department_amqp_uri(load_config(), department)
 

@@ -24,12 +24,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-MEETING_KINDS = ("standing_committee", "chairpersons", "plenary")
-ITEM_KINDS = ("resolution", "decision", "appointment", "removal", "amendment")
-MODES = ("secret", "named", "show_of_hands", "paper")
+# The vocabulary callers validate against is the contract's (contracts/voting.py).
+from contracts.voting import MEETING_KINDS, ITEM_KINDS, MODES, CHOICES  # noqa: F401
+
 ELECTRONIC_MODES = ("secret", "named")
 MANUAL_MODES = ("show_of_hands", "paper")
-CHOICES = ("yes", "no", "abstain")
 HASH_ALGORITHM = "sha256"
 LEAF_PREFIX = "renda-ballot-v1"
 SEALED_LEAF_PREFIX = "renda-ballot-v2"

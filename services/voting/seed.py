@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from kernel.config import service_dsn
 from kernel.db import PostgresUnitOfWork, make_pool
-from services.deputy import demo
+from demo import county as demo
 from services.voting import handlers
 from services.voting.repository import REPOSITORIES
 

@@ -13,9 +13,9 @@ from kernel.service import PlatformService
 from kernel.errors import load_payload as load
 from services.voting import handlers, leave
 from services.voting.repository import REPOSITORIES
-from services.voting.schemas import (BallotSchema, ItemCreateSchema, LeaveDecisionSchema, LeaveRequestSchema,
-                                     ManualTallySchema, MeetingCreateSchema, MeetingListQuerySchema, MembersAddSchema,
-                                     PresenceSchema)
+from contracts.voting import (BallotSchema, ItemCreateSchema, LeaveDecisionSchema, LeaveRequestSchema,
+                              ManualTallySchema, MeetingCreateSchema, MeetingListQuerySchema, MembersAddSchema,
+                              PresenceSchema)
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 0.2

@@ -33,7 +33,7 @@ from kernel.consumer import CONNECTION_ERRORS, GuardedQueueConsumer
 from kernel.db import make_pool
 from kernel.envelope import ENVELOPE_SCHEMA
 from kernel.metrics import LATENCY_BUCKETS
-from services.suggestion import departments_amqp
+from contracts import departments_amqp
 from services.webhooks.outbound import TIMEOUT, WebhookSender
 from services.webhooks.repository import DeliveryQueue
 from services.webhooks.domain import (DELIVERY_HEADER, EVENT_HEADER, PERMANENT_ERRORS, SIGNATURE_HEADER, outcome,

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 from services.webhooks.targets import BLOCKED_ADDRESS, INVALID_URL
 
+# The vocabulary callers validate against is the contract's (contracts/webhooks.py).
+from contracts.webhooks import STATUSES  # noqa: F401
+
 SIGNATURE_HEADER = "X-Renda-Signature"
 EVENT_HEADER = "X-Renda-Event"
 DELIVERY_HEADER = "X-Renda-Delivery"
-STATUSES = ("pending", "delivered", "dead", "cancelled")
 # Refusals that another attempt cannot change: the delivery is dead at once (no retries).
 PERMANENT_ERRORS = (BLOCKED_ADDRESS, INVALID_URL)
 

@@ -13,12 +13,12 @@ from kernel.metrics import set_work_gauge, work_gauge
 from kernel.service import PlatformService
 from kernel.timers import ConfiguredTimer
 from kernel.errors import load_payload as load
-from services.suggestion import departments_amqp
+from contracts import departments_amqp
 from services.webhooks import handlers
 from services.webhooks.delivery import WebhookDispatcher, consume_department_events
 from services.webhooks.repository import REPOSITORIES
-from services.webhooks.schemas import (DeliveryPageSchema, DeliveryQuerySchema, WebhookCreateSchema,
-                                       WebhookCreatedSchema, WebhookListSchema)
+from contracts.webhooks import (DeliveryPageSchema, DeliveryQuerySchema, WebhookCreateSchema,
+                                WebhookCreatedSchema, WebhookListSchema)
 from services.webhooks.targets import TargetPolicy
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,9 @@ import idna
 
 from kernel.config import is_production
 
-MAX_URL_LENGTH = 2000
+# The vocabulary callers validate against is the contract's (contracts/webhooks.py).
+from contracts.webhooks import MAX_URL_LENGTH  # noqa: F401
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Error classes of refused targets, as the delivery log shows them.
 INVALID_URL = "invalid_url"

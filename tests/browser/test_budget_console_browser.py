@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from services.budget import demo
+from demo import budget as demo
 from tests.browser.console import DESK, menu, post
 
 # Answers come from the platform started for the run; on a loaded two-core machine (bcrypt at

@@ -11,7 +11,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from services.deputy.demo import STANDING_COMMITTEE_CODES
+from demo.county import STANDING_COMMITTEE_CODES
 from tests.browser.console import menu, sign_in
 from tests.browser.mobile_deputies import screenshot
 from tests.support.platform import eventually

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from services.budget import demo
+from demo import budget as demo
 from services.budget.domain import RULES
 from tests.e2e.conftest import assert_json_error
 from tests.support.platform import EventProbe, eventually

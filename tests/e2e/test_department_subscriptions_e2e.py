@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from services.suggestion.departments_amqp import department_amqp_uri, department_queue
+from contracts.departments_amqp import department_amqp_uri, department_queue
 from services.webhooks.domain import verify
 from tests.integration.helpers import Broker
 from tests.integration.webhook_server import RecordingServer

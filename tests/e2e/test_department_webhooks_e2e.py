@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from services.suggestion.departments_amqp import EXCHANGE
+from contracts.departments_amqp import EXCHANGE
 from services.webhooks.domain import verify
 from tests.e2e.conftest import assert_json_error
 from tests.integration.helpers import Broker

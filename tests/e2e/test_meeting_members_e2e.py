@@ -2,7 +2,7 @@
 the new member counts in 应到 and votes from the next item on (the open item's electorate was fixed
 when it opened); a repeat changes nothing; an observer never silently becomes a voter (409);
 unknown deputies are named (422); only staff add."""
-from services.deputy.demo import STANDING_COMMITTEE_CODES
+from demo.county import STANDING_COMMITTEE_CODES
 from tests.e2e.conftest import assert_json_error
 from tests.support.platform import EventProbe
 

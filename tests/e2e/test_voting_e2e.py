@@ -9,7 +9,7 @@ import sys
 import psycopg
 import pytest
 
-from services.deputy.demo import STANDING_COMMITTEE_CODES
+from demo.county import STANDING_COMMITTEE_CODES
 from tests.e2e.conftest import assert_json_error
 from tests.support.platform import ROOT, EventProbe, eventually
 

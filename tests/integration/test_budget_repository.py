@@ -14,8 +14,9 @@ import psycopg
 import pytest
 
 from kernel.config import service_dsn
+from demo import budget as demo
 from kernel.db import PostgresUnitOfWork
-from services.budget import demo, handlers, importer, seed
+from services.budget import handlers, importer, seed
 from services.budget.domain import RULES, BudgetSettings
 from services.budget.repository import REPOSITORIES
 from tests.integration.helpers import service_pool

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from services.budget import seed
-from services.budget.importer import import_directory
+from contracts.budget import import_directory
 from services.budget.service import BudgetService
 from tests.support.platform import eventually
 

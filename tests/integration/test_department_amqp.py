@@ -15,9 +15,9 @@ import pytest
 import requests
 
 from kernel.envelope import new_envelope
-from services.suggestion import departments_amqp
-from services.suggestion.departments_amqp import (EXCHANGE, department_amqp_uri, department_queue,
-                                                  management_url)
+from contracts import departments_amqp
+from contracts.departments_amqp import (EXCHANGE, department_amqp_uri, department_queue,
+                                        management_url)
 from tests.support.platform import ROOT, eventually
 
 

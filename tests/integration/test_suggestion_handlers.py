@@ -16,7 +16,7 @@ from services.suggestion import events, handlers
 from services.suggestion.handlers import SuggestionSettings
 from services.suggestion.repository import REPOSITORIES
 from services.suggestion.stats import close_ended_quarter, suggestion_statistics
-from services.suggestion.stats_schemas import StatsSchema
+from contracts.suggestion_stats import StatsSchema
 from tests.integration.helpers import service_pool
 
 STAFF = {"username": "staff", "role": "staff", "subject": None}

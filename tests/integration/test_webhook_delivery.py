@@ -7,7 +7,7 @@ import uuid
 import pytest
 from kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
-from services.suggestion.departments_amqp import EXCHANGE, WEBHOOK_QUEUE
+from contracts.departments_amqp import EXCHANGE, WEBHOOK_QUEUE
 from services.webhooks.domain import verify
 from services.webhooks.service import WebhooksService
 from tests.integration.test_department_amqp import department_event

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from kernel.errors import ValidationFailed
 
-from services.suggestion.departments_amqp import EXCHANGE, WEBHOOK_QUEUE
+from contracts.departments_amqp import EXCHANGE, WEBHOOK_QUEUE
 from services.webhooks.delivery import WebhookDispatcher
 from services.webhooks.outbound import WebhookSender, system_resolver
 from services.webhooks.service import WebhooksService

@@ -1,6 +1,6 @@
 """A standing-committee meeting driven through the gateway, for the reliability tests that
 vote in the middle of a fault."""
-from services.deputy.demo import STANDING_COMMITTEE_CODES
+from demo.county import STANDING_COMMITTEE_CODES
 from tests.support.platform import eventually
 
 COMMITTEE = list(STANDING_COMMITTEE_CODES)

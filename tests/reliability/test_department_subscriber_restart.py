@@ -16,7 +16,7 @@ import pika
 import pytest
 
 from kernel.envelope import new_envelope
-from services.suggestion import departments_amqp
+from contracts import departments_amqp
 from tests.support.platform import ROOT, eventually
 
 pytestmark = pytest.mark.slow

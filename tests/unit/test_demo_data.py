@@ -1,4 +1,4 @@
-"""Unit tests for services.deputy.demo (deterministic demo data)."""
+"""Unit tests for demo.county (deterministic demo data) and contracts.reference (the county's reference data)."""
 
 import hashlib
 import json
@@ -9,21 +9,23 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from services.deputy import demo
+from contracts import reference
+from demo import county as demo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # Prints a sha256 of everything the module exposes; run in fresh processes.
 _DIGEST_SCRIPT = """
 import hashlib, json
-from services.deputy import demo
+from contracts import reference
+from demo import county as demo
 payload = {
-    "towns": demo.TOWNS,
+    "towns": reference.TOWNS,
     "stations": demo.generate_stations(),
     "deputies": demo.generate_deputies(),
     "committee": demo.STANDING_COMMITTEE_CODES,
-    "departments": demo.DEPARTMENTS,
-    "categories": demo.SUGGESTION_CATEGORIES,
+    "departments": reference.DEPARTMENTS,
+    "categories": reference.SUGGESTION_CATEGORIES,
 }
 print(hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest())
 """
@@ -34,10 +36,10 @@ def _stations_by_code():
 
 
 def test_towns():
-    assert len(demo.TOWNS) == 11
-    assert len(set(demo.TOWNS)) == 11
-    assert demo.TOWNS[0] == "城关镇"
-    assert "江口回族镇" in demo.TOWNS
+    assert len(reference.TOWNS) == 11
+    assert len(set(reference.TOWNS)) == 11
+    assert reference.TOWNS[0] == "城关镇"
+    assert "江口回族镇" in reference.TOWNS
     assert demo.TERM == 19
 
 
@@ -65,10 +67,10 @@ def test_station_fields_and_hierarchy():
         assert s["name"] and s["address"] and s["reception_day"]
         if s["level"] == "town":
             assert s["parent_code"] == "ST-000"
-            assert s["town"] in demo.TOWNS
+            assert s["town"] in reference.TOWNS
             centre_towns.append(s["town"])
         elif s["level"] == "village":
-            assert s["town"] in demo.TOWNS
+            assert s["town"] in reference.TOWNS
             assert s["name"].startswith(s["town"]) and s["name"].endswith("代表联络站")
             parent = by_code[s["parent_code"]]
             # Parent is the town's centre, or the county home if it has none.
@@ -80,7 +82,7 @@ def test_station_fields_and_hierarchy():
     # One centre per town for 10 distinct towns; every town has villages.
     assert len(set(centre_towns)) == 10
     village_towns = {s["town"] for s in by_code.values() if s["level"] == "village"}
-    assert village_towns == set(demo.TOWNS)
+    assert village_towns == set(reference.TOWNS)
 
 
 def test_deputy_counts_and_split():
@@ -94,7 +96,7 @@ def test_deputy_counts_and_split():
     assert all(d["level"] == "county" for d in deputies[:first_town])
     assert all(d["level"] == "town" for d in deputies[first_town:])
     per_town = Counter(d["town"] for d in deputies)
-    assert set(per_town) == set(demo.TOWNS)
+    assert set(per_town) == set(reference.TOWNS)
     assert per_town.most_common(1)[0][0] == "城关镇"
     assert min(per_town.values()) >= 30
 
@@ -110,7 +112,7 @@ def test_deputy_fields():
         assert d["ethnicity"].endswith("族")
         assert 1958 <= d["birth_year"] <= 2000
         assert d["level"] in ("county", "town")
-        assert d["town"] in demo.TOWNS
+        assert d["town"] in reference.TOWNS
         assert isinstance(d["term"], int)
         assert d["occupation"]
         assert re.fullmatch(r"1[3589]\d{9}", d["phone"])
@@ -172,7 +174,7 @@ def test_standing_committee():
 
 
 def test_departments():
-    depts = demo.DEPARTMENTS
+    depts = reference.DEPARTMENTS
     assert 28 <= len(depts) <= 34
     codes = [d["code"] for d in depts]
     assert len(set(codes)) == len(codes)
@@ -190,7 +192,7 @@ def test_departments():
 
 
 def test_suggestion_categories():
-    cats = demo.SUGGESTION_CATEGORIES
+    cats = reference.SUGGESTION_CATEGORIES
     assert len(cats) == len(set(cats)) >= 8
     assert "其他" in cats and "教育" in cats
 
@@ -212,12 +214,12 @@ def test_deterministic_across_processes():
                              capture_output=True, text=True, check=True, timeout=60)
         digests.add(out.stdout.strip())
     payload = {
-        "towns": demo.TOWNS,
+        "towns": reference.TOWNS,
         "stations": demo.generate_stations(),
         "deputies": demo.generate_deputies(),
         "committee": demo.STANDING_COMMITTEE_CODES,
-        "departments": demo.DEPARTMENTS,
-        "categories": demo.SUGGESTION_CATEGORIES,
+        "departments": reference.DEPARTMENTS,
+        "categories": reference.SUGGESTION_CATEGORIES,
     }
     local = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     assert digests == {local}

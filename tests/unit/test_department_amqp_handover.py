@@ -5,7 +5,7 @@ import urllib.parse
 import pytest
 
 from gateway.department_amqp import subscription_of
-from services.suggestion.departments_amqp import ProvisioningError, department_password
+from contracts.departments_amqp import ProvisioningError, department_password
 
 CONFIG = {"AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/renda", "DEPARTMENT_AMQP_SECRET": "s3cret"}
 

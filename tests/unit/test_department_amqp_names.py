@@ -1,10 +1,10 @@
-"""Department AMQP names, permissions and credentials (services/suggestion/departments_amqp.py)."""
+"""Department AMQP names, permissions and credentials (contracts/departments_amqp.py)."""
 import re
 
 import pytest
 
-from services.deputy.demo import DEPARTMENTS
-from services.suggestion import departments_amqp as d
+from contracts.reference import DEPARTMENTS
+from contracts import departments_amqp as d
 
 
 def test_queue_arguments_make_a_quorum_queue_with_a_delivery_limit_and_a_dead_letter_route():

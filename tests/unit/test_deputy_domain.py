@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from services.deputy import demo
+from demo import county as demo
 from services.deputy.domain import Deputy, Station, station_fits, station_tree
 
 

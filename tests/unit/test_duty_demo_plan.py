@@ -4,7 +4,8 @@ deputy (of that station, for a rota) and none the tests use by code; opinions en
 states."""
 import datetime
 
-from services.deputy import demo, duty_demo, voters
+from demo import county as demo
+from services.deputy import duty_demo, voters
 
 TODAY = datetime.date(2026, 12, 2)
 

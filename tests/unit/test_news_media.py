@@ -1,5 +1,5 @@
 """Portal media: the type comes from the bytes (never the name), refused kinds are refused,
-wide images get a resized copy, files are kept by content hash (services/news/media.py)."""
+wide images get a resized copy, files are kept by content hash (gateway/media_store.py)."""
 import io
 import os
 import zipfile
@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from services.news import media
+from gateway import media_store as media
 
 
 def image_bytes(fmt="PNG", size=(40, 30), mode="RGB"):

@@ -1,7 +1,7 @@
 """The demo suggestion plan: deterministic, every state, active deputies only."""
 import random
 
-from services.deputy import demo
+from demo import county as demo
 from services.suggestion import seed
 
 

@@ -6,7 +6,7 @@ import pytest
 from kernel.errors import Conflict, NotFound, Unprocessable
 from kernel.testing import FakeUnitOfWork
 from services.voting import handlers
-from services.voting.schemas import MembersAddSchema
+from contracts.voting import MembersAddSchema
 
 STAFF = {"username": "staff", "role": "staff", "subject": None}
 DIRECTORY = {"D0001": {"name": "甲", "status": "active"}, "D0002": {"name": "乙", "status": "active"},

@@ -1,5 +1,5 @@
 """Departments (~30 county bodies) and the initial routing rules, from
-services/deputy/demo.DEPARTMENTS: one keyword rule per department (weight 1 per keyword hit)
+contracts/reference.DEPARTMENTS: one keyword rule per department (weight 1 per keyword hit)
 and category rules (weight 2) naming the usual lead department. Staff edit rules via the API."""
 from yoyo import step
 
@@ -22,7 +22,7 @@ CATEGORY_RULES = {
 
 
 def apply(conn):
-    from services.deputy.demo import DEPARTMENTS
+    from contracts.reference import DEPARTMENTS
     cursor = conn.cursor()
     for d in DEPARTMENTS:
         cursor.execute(

@@ -3,7 +3,15 @@ gateway's OpenAPI source)."""
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from kernel.schemas import offset_field
-from services.deputy.voters import DECLINE_REASONS, FORWARD_TARGETS, STATUSES, TIME
+
+# Vocabulary (the service's domain module imports it from here)
+TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+STATUSES = ("received", "classified", "answered", "forwarded", "converted", "replied", "declined", "closed")
+FORWARD_TARGETS = ("town", "department")
+DECLINE_REASONS = {"personal_dispute": "属个人纠纷，请通过人民调解等途径解决",
+                   "petition": "属信访事项，请向信访部门反映",
+                   "court_case": "属诉讼或司法案件，请通过司法途径解决",
+                   "other": "不属于代表联络站受理范围"}
 
 DEPUTY_CODE = validate.Regexp(r"^[A-Z][0-9]{3,8}$", error="a deputy code like D0001")
 CLOCK = validate.Regexp(TIME, error="a time like 09:00")

@@ -2,9 +2,17 @@
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate, validates_schema, ValidationError
 
 from kernel.schemas import offset_field, page_of
-from services.deputy.demo import SUGGESTION_CATEGORIES
-from services.suggestion.domain import (ASSIGNMENT_STATUSES, REJECT_REASONS, REPLY_CATEGORIES, ROLES,
-                                        SATISFACTION, STATUSES)
+from contracts.reference import SUGGESTION_CATEGORIES
+
+# Vocabulary (the service's domain module imports it from here)
+STATUSES = ("submitted", "rejected", "merged", "withdrawn", "accepted", "routed", "assigned", "acknowledged",
+            "returned", "replied", "rehandling", "closed")
+REJECT_REASONS = ("personal_matter", "petition", "court_case", "promotion", "empty_content", "other")
+ROLES = ("lead", "co", "separate")
+REPLY_CATEGORIES = ("A", "B", "C")
+SATISFACTION = ("satisfied", "basically_satisfied", "unsatisfied")
+ASSIGNMENT_STATUSES = ("assigned", "acknowledged", "extension_requested", "returned", "view_sent", "replied",
+                       "withdrawn")
 
 TITLE_MAX = 100
 CONTENT_MAX = 5000

@@ -2,7 +2,12 @@
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from kernel.schemas import INT_MAX, offset_field, page_of
-from services.deputy.domain import GENDERS, LEVELS, STATION_LEVELS, STATUSES
+
+# Vocabulary (the service's domain module imports it from here)
+GENDERS = ("male", "female")
+LEVELS = ("county", "town")
+STATUSES = ("active", "inactive")
+STATION_LEVELS = ("county", "town", "village")
 
 PHONE = validate.Regexp(r"^1[3-9][0-9]{9}$", error="must be an 11-digit mainland mobile number")
 

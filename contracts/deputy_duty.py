@@ -2,8 +2,14 @@
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from kernel.schemas import offset_field
-from services.deputy.domain import LEVELS
-from services.deputy.duty import ACTIVITY_KINDS, RULES
+from contracts.deputy import LEVELS
+
+# Vocabulary (the service's domain module imports it from here)
+ACTIVITY_KINDS = ("inspection", "research", "law_check", "training", "group", "report_to_voters", "award")
+
+# The duty-points rules' names, in the order of services/deputy/duty.RULES (the points table)
+RULE_NAMES = ("meeting_attended", "meeting_leave", "meeting_absent", "suggestion_lead", "suggestion_co",
+              "reception", "inspection", "research", "law_check", "training", "group", "report_to_voters", "award")
 
 DEPUTY_CODE = validate.Regexp(r"^[A-Z][0-9]{3,8}$", error="a deputy code like D0001")
 YEAR = validate.Range(min=2000, max=2100)
@@ -61,7 +67,7 @@ class ActivityPageSchema(Schema):
 
 
 PointsSchema = Schema.from_dict({name: fields.Integer(validate=validate.Range(min=-100, max=100))
-                                 for name in RULES}, name="DutyPointsSchema")
+                                 for name in RULE_NAMES}, name="DutyPointsSchema")
 
 
 class BandsSchema(Schema):

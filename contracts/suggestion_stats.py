@@ -1,7 +1,18 @@
 """marshmallow schemas of the statistics RPC (also the gateway's OpenAPI source)."""
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from services.suggestion.stats_domain import GROUPINGS
+# Vocabulary of the statistics answer (the gateway renders CSV and XLSX from it)
+GROUPINGS = ("department", "category", "term", "session")
+# Column order and headers of the CSV export (Chinese for Excel users, the JSON key in brackets).
+CSV_COLUMNS = (
+    ("group", "分组"), ("label", "名称"), ("suggestions", "建议数"), ("assigned", "交办数"),
+    ("replied", "已答复"), ("closed", "已办结"), ("evaluated", "已评价"), ("satisfied", "满意"),
+    ("basically_satisfied", "基本满意"), ("unsatisfied", "不满意"), ("replies_a", "A类答复"),
+    ("replies_b", "B类答复"), ("replies_c", "C类答复"), ("overdue", "超期未答复"), ("replied_late", "逾期答复"),
+    ("avg_days_to_reply", "平均答复天数"), ("reply_rate", "办复率"), ("close_rate", "办结率"),
+    ("satisfaction_rate", "满意率"), ("share_a", "A类占比"), ("share_b", "B类占比"), ("share_c", "C类占比"),
+)
+
 
 
 class SessionField(fields.String):
@@ -68,3 +79,25 @@ class StatsSchema(Schema):
     today = fields.String(metadata={"description": "the date overdue is judged against"})
     rows = fields.List(fields.Nested(StatsRowSchema))
     totals = fields.Nested(StatsRowSchema)
+
+
+def csv_cell(value, places=4):
+    """A CSV cell: rates with 4 places, days with 1, empty for None; text a spreadsheet would
+    run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.{places}f}"
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def csv_records(answer):
+    """Header row, one row per group, then the totals row: lists of strings."""
+    records = [[f"{title}({key})" for key, title in CSV_COLUMNS]]
+    for item in answer["rows"] + [answer["totals"]]:
+        records.append([csv_cell(item.get(key), 1 if key == "avg_days_to_reply" else 4)
+                        for key, _ in CSV_COLUMNS])
+    return records

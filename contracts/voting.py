@@ -2,7 +2,12 @@
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from kernel.schemas import offset_field
-from services.voting.domain import CHOICES, ITEM_KINDS, MEETING_KINDS, MODES
+
+# Vocabulary (the service's domain module imports it from here)
+MEETING_KINDS = ("standing_committee", "chairpersons", "plenary")
+ITEM_KINDS = ("resolution", "decision", "appointment", "removal", "amendment")
+MODES = ("secret", "named", "show_of_hands", "paper")
+CHOICES = ("yes", "no", "abstain")
 
 DEPUTY_CODE = validate.Regexp(r"^[A-Z][0-9]{3,8}$", error="a deputy code like D0001")
 

@@ -25,8 +25,8 @@ Each department's password is derived from ``DEPARTMENT_AMQP_SECRET`` (HMAC of t
 name), so nothing secret is stored and every department has its own password; there is no
 default secret, and production refuses the old well-known development value. Staff hand a department its connection URI:
 
-    python -m services.suggestion.departments_amqp credentials --department edu
-    python -m services.suggestion.departments_amqp provision [--department NEW]
+    python -m contracts.departments_amqp credentials --department edu
+    python -m contracts.departments_amqp provision [--department NEW]
 """
 import argparse
 import hashlib
@@ -74,7 +74,7 @@ def read_permission(code):
 def department_codes(config):
     """Every department that gets a queue and a user: the seeded county departments plus
     ``EXTRA_DEPARTMENTS`` (comma-separated codes) from the config."""
-    from services.deputy.demo import DEPARTMENTS
+    from contracts.reference import DEPARTMENTS
 
     codes = [d["code"] for d in DEPARTMENTS]
     extra = config.get("EXTRA_DEPARTMENTS") or ""

@@ -2,8 +2,12 @@
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from kernel.schemas import offset_field, page_of
-from services.webhooks.domain import STATUSES
-from services.webhooks.targets import MAX_URL_LENGTH
+
+# Vocabulary (the service's domain module imports it from here)
+MAX_URL_LENGTH = 2000
+
+# Vocabulary (the service's domain module imports it from here)
+STATUSES = ("pending", "delivered", "dead", "cancelled")
 
 EVENT_TYPE = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="not an event type")
 

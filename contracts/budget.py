@@ -1,11 +1,16 @@
 """marshmallow schemas of the budget RPC surface (also the gateway's OpenAPI source).
 Money is a decimal string in yuan ("1234.50"); rates are fractions (0.9205 = 92.05%)."""
 import datetime
+import os
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from kernel.schemas import offset_field, page_of
-from services.budget.domain import RULES, STATUSES
+
+# Vocabulary (the service's domain module imports it from here)
+RULES = ("pace_lag", "over_line", "no_line", "large_payment", "personal_payee", "sangong_over",
+         "year_end_rush", "idle_project")
+STATUSES = ("raised", "sent", "explained", "rectification_required", "rectified", "closed", "resolved")
 
 UNIT_CODE = validate.Regexp(r"^[0-9]{3,12}$", error="a budget unit code like 105001")
 CLASS_CODE = validate.Regexp(r"^[0-9]{3,7}$", error="3 to 7 digits")
@@ -278,3 +283,11 @@ class ImportListQuerySchema(Schema):
 
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     offset = offset_field()
+
+
+def import_directory(config):
+    """Where the gateway keeps an uploaded budget file and the importer worker reads it (one
+    directory both see: ``BUDGET_IMPORT_DIR``, default ``var/budget-imports`` in the checkout)."""
+    path = config.get("BUDGET_IMPORT_DIR") or os.path.join(os.path.dirname(__file__), "..", "var", "budget-imports")
+    os.makedirs(path, exist_ok=True)
+    return os.path.abspath(path)

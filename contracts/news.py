@@ -2,7 +2,12 @@
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from kernel.schemas import offset_field, page_of
-from services.news import domain
+
+# Vocabulary (the service's domain module imports it from here)
+STATUSES = ("draft", "submitted", "approved", "scheduled", "published", "withdrawn")
+LEVELS = ("county", "city", "province", "national")
+COMMENT_LEVELS = ("county", "city", "province")
+KINDS = ("news", "research")
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="lower-case letters, digits and single hyphens")
 COLUMN_SLUG = fields.String(validate=[validate.Length(min=1, max=60), SLUG])
@@ -109,7 +114,7 @@ class ArticleSchema(Schema):
     column = fields.String()
     column_name = fields.String()
     slug = fields.String()
-    status = fields.String(metadata={"enum": list(domain.STATUSES)})
+    status = fields.String(metadata={"enum": list(STATUSES)})
     version = fields.Integer()
     live_version = fields.Integer(allow_none=True, metadata={"description": "the version the public sees"})
     author = fields.String()
@@ -160,7 +165,7 @@ class ArticleListQuerySchema(Schema):
 
     column = fields.String(validate=[validate.Length(min=1, max=60), SLUG])
     q = fields.String(validate=validate.Length(max=100))
-    status = fields.String(validate=validate.OneOf(domain.STATUSES),
+    status = fields.String(validate=validate.OneOf(STATUSES),
                            metadata={"description": "editors and staff only: the workflow list"})
     author = fields.String(validate=validate.Length(max=100))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
@@ -184,7 +189,7 @@ class SubmissionCreateSchema(Schema):
 
     title = fields.String(required=True, validate=validate.Length(min=2, max=200))
     body = fields.String(required=True, validate=validate.Length(min=2, max=100000))
-    kind = fields.String(required=True, validate=validate.OneOf(domain.KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     town = fields.String(validate=validate.Length(min=1, max=30),
                          metadata={"description": "staff submitting on a town's behalf"})
 
@@ -194,12 +199,12 @@ class AdoptionCreateSchema(Schema):
         unknown = RAISE
         ordered = True
 
-    level = fields.String(required=True, validate=validate.OneOf(domain.LEVELS))
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     channel = fields.String(required=True, validate=validate.Length(min=1, max=200),
                             metadata={"description": "where: 县门户网站, 市人大网, 省人大内刊…"})
     adopted_on = fields.Date(required=True)
     link = fields.String(allow_none=True, validate=[validate.Length(max=500), URL])
-    leader_comment = fields.String(allow_none=True, validate=validate.OneOf(domain.COMMENT_LEVELS),
+    leader_comment = fields.String(allow_none=True, validate=validate.OneOf(COMMENT_LEVELS),
                                    metadata={"description": "批示: the level of the leader who commented"})
 
 

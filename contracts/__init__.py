@@ -1,0 +1,15 @@
+"""What callers and a service must agree on, in one package (issue 14 §4): a service imports
+nothing of another service, the gateway imports no service; both import this.
+
+- ``contracts.<service>`` (budget, deputy, deputy_duty, deputy_notifications, deputy_voters, news,
+  suggestion, suggestion_stats, voting, webhooks): the marshmallow schemas of each service's RPC
+  payloads (the gateway validates HTTP bodies and builds its OpenAPI document from them; the
+  service validates the same payloads again) and the vocabularies they name (statuses, kinds…),
+  which the service's domain module imports from here.
+- ``contracts.reference``: the county's reference data several services need (towns, departments,
+  suggestion categories).
+- ``contracts.departments_amqp``: the AMQP naming departments subscribe to (exchange, queues, users).
+
+Plain Python: marshmallow, kombu/requests (departments_amqp) and kernel only; never ``services.*``
+(tests/unit/test_import_boundaries.py).
+"""
