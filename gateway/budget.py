@@ -18,15 +18,14 @@ import eventlet
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from contracts.budget import (AlertPageSchema, AlertQuerySchema, BudgetAlertActionSchema, BudgetAlertSchema,
+                              BudgetEvaluationResultSchema, BudgetEvaluationSchema, BudgetExecutionSchema,
+                              BudgetImportSchema, ExecutionQuerySchema, ImportFormSchema, ImportListQuerySchema,
+                              ImportPageSchema, LinePageSchema, LineQuerySchema, PaymentPageSchema, PaymentQuerySchema,
+                              UnitPageSchema, import_directory)
 from gateway.api import api, json_body, query_args
 from gateway.errors import PayloadTooLarge, UnsupportedMediaType
 from kernel.errors import ValidationFailed, load_payload
-from contracts.budget import import_directory
-from contracts.budget import (BudgetAlertActionSchema, AlertPageSchema, AlertQuerySchema, BudgetAlertSchema,
-                              BudgetEvaluationResultSchema, BudgetEvaluationSchema, ExecutionQuerySchema, BudgetExecutionSchema,
-                              ImportFormSchema, ImportListQuerySchema, ImportPageSchema, BudgetImportSchema,
-                              LinePageSchema, LineQuerySchema, PaymentPageSchema, PaymentQuerySchema,
-                              UnitPageSchema)
 
 TAG = "budget"
 STAFF = ("staff",)

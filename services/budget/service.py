@@ -15,6 +15,9 @@ import eventlet
 from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
 
+from contracts.budget import (AlertQuerySchema, BudgetAlertActionSchema, BudgetEvaluationSchema, ExecutionQuerySchema,
+                              ImportListQuerySchema, ImportStartSchema, LineQuerySchema, PaymentQuerySchema,
+                              import_directory)
 from kernel.consumer import rpc
 from kernel.db import Database
 from kernel.errors import load_payload as load
@@ -22,10 +25,7 @@ from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
 from services.budget import handlers
 from services.budget.domain import ACTIONS, BudgetSettings
-from contracts.budget import import_directory
 from services.budget.repository import REPOSITORIES
-from contracts.budget import (BudgetAlertActionSchema, AlertQuerySchema, BudgetEvaluationSchema, ExecutionQuerySchema,
-                              ImportListQuerySchema, ImportStartSchema, LineQuerySchema, PaymentQuerySchema)
 
 log = logging.getLogger(__name__)
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
