@@ -6,6 +6,8 @@ nothing of another service, the gateway imports no service; both import this.
   payloads (the gateway validates HTTP bodies and builds its OpenAPI document from them; the
   service validates the same payloads again) and the vocabularies they name (statuses, kinds…),
   which the service's domain module imports from here.
+- ``contracts.events.<producer>``: the event types each service publishes and their payload schemas
+  (checked wherever events are made when ``CHECK_EVENT_CONTRACTS`` is on; docs/events.md).
 - ``contracts.reference``: the county's reference data several services need (towns, departments,
   suggestion categories).
 - ``contracts.departments_amqp``: the AMQP naming departments subscribe to (exchange, queues, users).

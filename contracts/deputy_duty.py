@@ -7,9 +7,24 @@ from contracts.deputy import LEVELS
 # Vocabulary (the service's domain module imports it from here)
 ACTIVITY_KINDS = ("inspection", "research", "law_check", "training", "group", "report_to_voters", "award")
 
-# The duty-points rules' names, in the order of services/deputy/duty.RULES (the points table)
-RULE_NAMES = ("meeting_attended", "meeting_leave", "meeting_absent", "suggestion_lead", "suggestion_co",
-              "reception", "inspection", "research", "law_check", "training", "group", "report_to_voters", "award")
+# The duty-points rules (services/deputy/duty.RULES is built from this table): name, the part of
+# the record it counts in, default points (a year's scheme may change them), label.
+RULE_TABLE = (
+    ("meeting_attended", "meetings", 2, "出席会议"),
+    ("meeting_leave", "meetings", 0, "请假缺席（已批准）"),
+    ("meeting_absent", "meetings", -5, "无故缺席"),
+    ("suggestion_lead", "suggestions", 3, "领衔提出建议"),
+    ("suggestion_co", "suggestions", 1, "联名提出建议"),
+    ("reception", "voters", 2, "进站接待选民"),
+    ("inspection", "inspections", 3, "视察"),
+    ("research", "inspections", 3, "调研"),
+    ("law_check", "inspections", 3, "执法检查"),
+    ("training", "training", 2, "学习培训"),
+    ("group", "group_activities", 1, "代表小组活动"),
+    ("report_to_voters", "voters", 5, "向选民述职"),
+    ("award", "awards", 5, "表彰奖励"),
+)
+RULE_NAMES = tuple(name for name, _, _, _ in RULE_TABLE)
 
 DEPUTY_CODE = validate.Regexp(r"^[A-Z][0-9]{3,8}$", error="a deputy code like D0001")
 YEAR = validate.Range(min=2000, max=2100)

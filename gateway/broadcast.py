@@ -34,6 +34,7 @@ from kombu import Connection, Consumer, Exchange, Queue
 from nameko.extensions import DependencyProvider
 from prometheus_client import Counter, Gauge
 
+from contracts.events import voting as voting_events
 from kernel.consumer import CONNECTION_ERRORS
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def public_data(event_type, data, named_items):
     """What the public stream may carry. ``voters`` (member id + choice) only ever leaves
     for an item this process knows to be a named vote; the voting service sends none for
     secret items, and this is the second lock on that door."""
-    if event_type == "tally_updated" and "voters" in data and str(data.get("item_id")) not in named_items:
+    if event_type == voting_events.TALLY_UPDATED and "voters" in data and str(data.get("item_id")) not in named_items:
         data = {key: value for key, value in data.items() if key != "voters"}
     return data
 
@@ -232,7 +233,7 @@ class LiveBroadcast(DependencyProvider):
         LIVE_EVENTS.labels(event_type).inc()
         if meeting_id is None:
             return
-        if event_type == "item_opened" and data.get("mode") == "named":
+        if event_type == voting_events.ITEM_OPENED and data.get("mode") == "named":
             self.remember_named(data.get("item_id"))
         channel = self._channel(str(meeting_id))
         channel.seq += 1

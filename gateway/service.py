@@ -10,6 +10,7 @@ import secrets
 import eventlet.tpool
 import jwt
 
+from contracts.events import deputy as deputy_events
 from gateway import accounts, openapi
 from gateway.duty import DutyRoutes
 from gateway.voters import VoterRoutes
@@ -156,7 +157,7 @@ class GatewayService(NewsRoutes, MediaRoutes, PortalRoutes, PortalResultsRoutes,
         accounts.sign_in_succeeded(keys, self.db())
         return account
 
-    @subscribe("deputy", "deputy_updated")
+    @subscribe("deputy", deputy_events.DEPUTY_UPDATED)
     def on_deputy_deputy_updated(self, envelope):
         """A deputy made inactive loses the sign-in and every token at once (see accounts)."""
         accounts.follow_deputy_status(envelope, "gateway.deputy_accounts", self.db())

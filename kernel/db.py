@@ -6,6 +6,7 @@ relay and health checks take their own). Each service logs in as its own role wh
 unqualified table names and can never reach another service's schema.
 """
 import logging
+import os
 import time
 import weakref
 
@@ -29,12 +30,40 @@ def outbox_channel(service):
     return f"outbox_{service}"
 
 
+class EventContractBroken(RuntimeError):
+    """An event's payload does not fit its contract (contracts/events/): a bug in the producer."""
+
+    def __init__(self, event_type, problems):
+        super().__init__(f"{event_type} payload breaks its contract: {problems}")
+        self.event_type, self.problems = event_type, problems
+
+
+def _contract_checker():
+    """``payload_problems`` of contracts/events/ when CHECK_EVENT_CONTRACTS is on (the test suite
+    turns it on for every process it starts), else None: production does not pay for it."""
+    if os.environ.get("CHECK_EVENT_CONTRACTS", "").strip().lower() not in ("1", "true", "yes", "on"):
+        return None
+    from contracts.events import payload_problems
+    return payload_problems
+
+
+def check_event_contract(event_type, data, checker=None):
+    """Raise EventContractBroken if checking is on and ``data`` does not fit ``event_type``'s contract."""
+    checker = checker or _contract_checker()
+    if checker is None:
+        return
+    problems = checker(event_type, data)
+    if problems:
+        raise EventContractBroken(event_type, problems)
+
+
 class UnitOfWork:
     """What use cases see: repositories, ``emit`` for events, ``claim_event`` for
     idempotent consumers, ``commit``. Leaving the block without commit rolls back."""
 
     producer = "unknown"
     correlation_id = None
+    contract_checker = None   # None: the process-wide setting (check_event_contract)
 
     def __init__(self):
         self.pending_events = []
@@ -48,6 +77,7 @@ class UnitOfWork:
 
     def emit(self, event_type, data, aggregate_id=None, exchange=None, routing_key=None):
         """Queue an event; it is written to the outbox in the same transaction at commit."""
+        check_event_contract(event_type, data, self.contract_checker)
         envelope = new_envelope(event_type, data, self.producer,
                                 correlation_id=self.correlation_id,
                                 aggregate_id=None if aggregate_id is None else str(aggregate_id))

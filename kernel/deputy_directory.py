@@ -9,6 +9,7 @@ so redelivery and out-of-order delivery are both harmless.
 """
 import os
 
+from contracts.events import deputy as deputy_events
 from kernel.consumer import rpc, subscribe
 
 DIRECTORY_FIELDS = ("code", "name", "level", "town", "station_code", "term", "status", "version")
@@ -67,11 +68,11 @@ class DeputyDirectoryKeeper:
 
     migration_dirs = (os.path.join(os.path.dirname(__file__), "deputy_directory_migrations"),)
 
-    @subscribe("deputy", "deputy_registered")
+    @subscribe("deputy", deputy_events.DEPUTY_REGISTERED)
     def on_deputy_deputy_registered(self, envelope):
         apply_deputy_event(envelope, f"{self.name}.deputy_directory", self.db())
 
-    @subscribe("deputy", "deputy_updated")
+    @subscribe("deputy", deputy_events.DEPUTY_UPDATED)
     def on_deputy_deputy_updated(self, envelope):
         apply_deputy_event(envelope, f"{self.name}.deputy_directory", self.db())
 

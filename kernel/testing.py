@@ -1,13 +1,16 @@
 """In-memory unit of work for fast use-case tests (Cosmic Python's FakeUnitOfWork).
 
 Pass fake repositories as keyword arguments: ``FakeUnitOfWork(deputies=FakeDeputies())``.
-Events a use case emits are in ``published`` after commit; nothing is written anywhere.
+Events a use case emits are in ``published`` after commit; nothing is written anywhere. Every
+payload is checked against its contract (contracts/events/) as it is emitted.
 """
+from contracts.events import payload_problems
 from kernel.db import UnitOfWork
 
 
 class FakeUnitOfWork(UnitOfWork):
     producer = "test"
+    contract_checker = staticmethod(payload_problems)
 
     def __init__(self, **repositories):
         super().__init__()

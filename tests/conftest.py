@@ -46,6 +46,8 @@ os.environ.update({
     "WORK_GAUGES_SECONDS": "1",
     # The webhook tests' endpoints listen on 127.0.0.1; tests of the SSRF guard turn it off.
     "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
+    # Every event any process of a test run emits is checked against contracts/events/.
+    "CHECK_EVENT_CONTRACTS": "true",
 })
 
 from kernel.bootstrap import bootstrap  # noqa: E402

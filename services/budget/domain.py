@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_UP
 
+from contracts.events import budget as events
 from kernel.errors import Conflict
 
 # The vocabulary callers validate against is the contract's (contracts/budget.py).
@@ -281,12 +282,12 @@ def evaluate(facts, settings, as_of, year):
 OPEN_STATUSES = ("raised", "sent", "explained", "rectification_required", "rectified")
 # action -> (who, allowed from, to, event)
 ACTIONS = {
-    "send": ("staff", ("raised",), "sent", "budget_alert_sent"),
-    "explain": ("unit", ("sent", "rectification_required"), "explained", "budget_alert_explained"),
-    "accept": ("staff", ("explained",), "closed", "budget_alert_closed"),
+    "send": ("staff", ("raised",), "sent", events.ALERT_SENT),
+    "explain": ("unit", ("sent", "rectification_required"), "explained", events.ALERT_EXPLAINED),
+    "accept": ("staff", ("explained",), "closed", events.ALERT_CLOSED),
     "require_rectification": ("staff", ("explained",), "rectification_required", None),
     "rectify": ("unit", ("rectification_required",), "rectified", None),
-    "close": ("staff", ("raised", "sent", "explained", "rectified", "resolved"), "closed", "budget_alert_closed"),
+    "close": ("staff", ("raised", "sent", "explained", "rectified", "resolved"), "closed", events.ALERT_CLOSED),
 }
 
 

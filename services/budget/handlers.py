@@ -7,8 +7,9 @@ import datetime
 import logging
 import uuid
 
+from contracts.events import budget as events
 from kernel.errors import Forbidden, NotFound, ValidationFailed
-from services.budget import domain, events
+from services.budget import domain
 from services.budget.domain import RULE_NAMES, money_str, ratio
 
 log = logging.getLogger(__name__)

@@ -29,6 +29,7 @@ import psycopg
 from psycopg import sql
 
 from contracts.budget import import_directory
+from contracts.events import budget as events
 from services.budget.domain import COLUMNS, HeaderProblem, column_label, map_header
 
 log = logging.getLogger("budget.importer")
@@ -466,7 +467,7 @@ def _run(conn, progress, import_id, import_dir):
         if kind == "payments":
             cursor.execute(LATEST_PAY_DATE, {"year": year})
             latest = cursor.fetchone()[0]
-        event_type = "payments_imported" if kind == "payments" else "budget_lines_imported"
+        event_type = events.PAYMENTS_IMPORTED if kind == "payments" else events.LINES_IMPORTED
         _emit(cursor, event_type, import_id, {
             "import_id": str(import_id), "kind": kind, "year": year, "rows_total": staged, "rows_applied": applied,
             "rows_skipped": staged - applied, "latest_pay_date": latest.isoformat() if latest else None})
@@ -582,8 +583,10 @@ def _emit(cursor, event_type, aggregate_id, data):
     """The outbox row (kernel envelope) of an event, in the import's transaction."""
     from psycopg.types.json import Jsonb
 
+    from kernel.db import check_event_contract
     from kernel.envelope import new_envelope
 
+    check_event_contract(event_type, data)
     envelope = new_envelope(event_type, data, "budget", aggregate_id=str(aggregate_id))
     cursor.execute("INSERT INTO outbox (event_id, aggregate_id, event_type, exchange, routing_key, payload) "
                    "VALUES (%s, %s, %s, 'budget.events', %s, %s)",

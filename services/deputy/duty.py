@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 # The vocabulary callers validate against is the contract's (contracts/deputy_duty.py).
-from contracts.deputy_duty import ACTIVITY_KINDS  # noqa: F401
+from contracts.deputy_duty import ACTIVITY_KINDS, RULE_TABLE  # noqa: F401 (ACTIVITY_KINDS: the vocabulary)
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -29,21 +29,7 @@ class Rule:
     label: str
 
 
-RULES = {r.name: r for r in (
-    Rule("meeting_attended", "meetings", 2, "出席会议"),
-    Rule("meeting_leave", "meetings", 0, "请假缺席（已批准）"),
-    Rule("meeting_absent", "meetings", -5, "无故缺席"),
-    Rule("suggestion_lead", "suggestions", 3, "领衔提出建议"),
-    Rule("suggestion_co", "suggestions", 1, "联名提出建议"),
-    Rule("reception", "voters", 2, "进站接待选民"),
-    Rule("inspection", "inspections", 3, "视察"),
-    Rule("research", "inspections", 3, "调研"),
-    Rule("law_check", "inspections", 3, "执法检查"),
-    Rule("training", "training", 2, "学习培训"),
-    Rule("group", "group_activities", 1, "代表小组活动"),
-    Rule("report_to_voters", "voters", 5, "向选民述职"),
-    Rule("award", "awards", 5, "表彰奖励"),
-)}
+RULES = {name: Rule(name, part, points, label) for name, part, points, label in RULE_TABLE}
 MEETING_RULES = {"present": "meeting_attended", "leave": "meeting_leave", "absent": "meeting_absent"}
 # Rules whose entries the public never sees (absences are not published; leave reasons never leave voting).
 PRIVATE_RULES = ("meeting_leave", "meeting_absent")

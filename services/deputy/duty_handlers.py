@@ -2,17 +2,20 @@
 record of one deputy, rankings and the scoring scheme. Functions of (command, uow)."""
 from datetime import datetime
 
+from contracts.events import deputy as events
+from contracts.events import suggestion as suggestion_events
+from contracts.events import voting as voting_events
 from kernel.errors import Forbidden, NotFound, Unprocessable, ValidationFailed
-from services.deputy import duty, events
+from services.deputy import duty
 
 CONSUMER = "deputy.duty"
 
 SUGGESTION_STATUS_EVENTS = {
-    "suggestion_accepted": "accepted", "suggestion_merged": "merged", "suggestion_assigned": "assigned",
-    "suggestion_replied": "replied", "suggestion_followed_up": "replied", "suggestion_rehandling_opened": "rehandling",
-    "suggestion_closed": "closed",
+    suggestion_events.ACCEPTED: "accepted", suggestion_events.MERGED: "merged", suggestion_events.ASSIGNED: "assigned",
+    suggestion_events.REPLIED: "replied", suggestion_events.FOLLOWED_UP: "replied",
+    suggestion_events.REHANDLING_OPENED: "rehandling", suggestion_events.CLOSED: "closed",
 }
-SUGGESTION_VOID_EVENTS = ("suggestion_withdrawn", "suggestion_rejected")
+SUGGESTION_VOID_EVENTS = (suggestion_events.WITHDRAWN, suggestion_events.REJECTED)
 
 
 def this_year():
@@ -38,16 +41,16 @@ def _apply(envelope, uow):
     kind, data = envelope["type"], envelope.get("data") or {}
     event_id, occurred_at = envelope["event_id"], envelope.get("occurred_at")
     repo = uow.duty
-    if kind == "meeting_created":
+    if kind == voting_events.MEETING_CREATED:
         repo.remember_meeting(data["meeting_id"], data["kind"], data["title"], data["starts_at"])
         return 0
-    if kind == "member_signed_in":
+    if kind == voting_events.MEMBER_SIGNED_IN:
         entry = duty.sign_in_entry(data, repo.meeting(data["meeting_id"]), occurred_at)
         return repo.upsert([entry], event_id, overwrite=False) if entry else 0
-    if kind == "meeting_ended":
+    if kind == voting_events.MEETING_ENDED:
         repo.remember_meeting(data["meeting_id"], data["kind"], data["title"], data["starts_at"])
         return repo.upsert(duty.meeting_entries(data), event_id, overwrite=True)
-    if kind == "suggestion_submitted":
+    if kind == suggestion_events.SUBMITTED:
         return repo.settle_suggestion(duty.suggestion_entries(data, occurred_at), event_id)
     if kind in SUGGESTION_VOID_EVENTS:
         _follow_opinions(envelope, uow)

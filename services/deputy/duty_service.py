@@ -1,6 +1,8 @@
 """Duty records in the deputy service: ``DutyKeeper`` (a mixin of DeputyService) consumes
 voting and suggestion events into the records and answers the duty RPCs. Entrypoints are
 thin; every handler is idempotent (``deputy.duty`` claims in processed_events)."""
+from contracts.events import suggestion as suggestion_events
+from contracts.events import voting as voting_events
 from kernel.consumer import rpc, subscribe
 from kernel.errors import load_payload as load
 from services.deputy import duty_handlers as handlers
@@ -20,35 +22,35 @@ class DutyKeeper:
         handlers.apply_event(envelope, self.db())
 
     # One queue per event type; the method names are part of the queue names: do not rename.
-    @subscribe("voting", "meeting_created")
+    @subscribe("voting", voting_events.MEETING_CREATED)
     def on_voting_meeting_created(self, envelope):
         self._duty(envelope)
 
-    @subscribe("voting", "member_signed_in")
+    @subscribe("voting", voting_events.MEMBER_SIGNED_IN)
     def on_voting_member_signed_in(self, envelope):
         self._duty(envelope)
 
-    @subscribe("voting", "meeting_ended")
+    @subscribe("voting", voting_events.MEETING_ENDED)
     def on_voting_meeting_ended(self, envelope):
         self._duty(envelope)
 
-    @subscribe("suggestion", "suggestion_submitted")
+    @subscribe("suggestion", suggestion_events.SUBMITTED)
     def on_suggestion_suggestion_submitted_for_duty(self, envelope):
         self._duty(envelope)
 
-    @subscribe("suggestion", "suggestion_withdrawn")
+    @subscribe("suggestion", suggestion_events.WITHDRAWN)
     def on_suggestion_suggestion_withdrawn_for_duty(self, envelope):
         self._duty(envelope)
 
-    @subscribe("suggestion", "suggestion_rejected")
+    @subscribe("suggestion", suggestion_events.REJECTED)
     def on_suggestion_suggestion_rejected_for_duty(self, envelope):
         self._duty(envelope)
 
-    @subscribe("suggestion", "suggestion_replied")
+    @subscribe("suggestion", suggestion_events.REPLIED)
     def on_suggestion_suggestion_replied_for_duty(self, envelope):
         self._duty(envelope)
 
-    @subscribe("suggestion", "suggestion_closed")
+    @subscribe("suggestion", suggestion_events.CLOSED)
     def on_suggestion_suggestion_closed_for_duty(self, envelope):
         self._duty(envelope)
 

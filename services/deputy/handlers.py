@@ -1,6 +1,6 @@
 """Use cases of the deputy service: functions of (command, uow)."""
+from contracts.events import deputy as events
 from kernel.errors import Conflict, NotFound, Unprocessable
-from services.deputy import events
 from services.deputy.domain import Deputy, Station, station_fits, station_tree
 
 

@@ -18,6 +18,8 @@ import time
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
+from contracts.events import budget as budget_events
+from contracts.events import suggestion as suggestion_events
 import kernel  # noqa: F401  (eventlet-friendly psycopg wait function)
 import eventlet
 import psycopg
@@ -228,55 +230,55 @@ class NotificationKeeper:
 
     # One queue per event type (bootstrap declares them, so nothing is dropped before the
     # first start). The method names are part of the queue names: do not rename them.
-    @subscribe("suggestion", "suggestion_submitted")
+    @subscribe("suggestion", suggestion_events.SUBMITTED)
     def on_suggestion_suggestion_submitted(self, envelope):
         self._record(envelope)
 
-    @subscribe("suggestion", "suggestion_accepted")
+    @subscribe("suggestion", suggestion_events.ACCEPTED)
     def on_suggestion_suggestion_accepted(self, envelope):
         self._record(envelope)
 
-    @subscribe("suggestion", "suggestion_rejected")
+    @subscribe("suggestion", suggestion_events.REJECTED)
     def on_suggestion_suggestion_rejected(self, envelope):
         self._record(envelope)
 
-    @subscribe("suggestion", "suggestion_merged")
+    @subscribe("suggestion", suggestion_events.MERGED)
     def on_suggestion_suggestion_merged(self, envelope):
         self._record(envelope)
 
-    @subscribe("suggestion", "suggestion_assigned")
+    @subscribe("suggestion", suggestion_events.ASSIGNED)
     def on_suggestion_suggestion_assigned(self, envelope):
         self._record(envelope)
 
-    @subscribe("suggestion", "suggestion_extension_decided")
+    @subscribe("suggestion", suggestion_events.EXTENSION_DECIDED)
     def on_suggestion_suggestion_extension_decided(self, envelope):
         self._record(envelope)
 
-    @subscribe("suggestion", "suggestion_replied")
+    @subscribe("suggestion", suggestion_events.REPLIED)
     def on_suggestion_suggestion_replied(self, envelope):
         self._record(envelope)
 
-    @subscribe("suggestion", "suggestion_followed_up")
+    @subscribe("suggestion", suggestion_events.FOLLOWED_UP)
     def on_suggestion_suggestion_followed_up(self, envelope):
         self._record(envelope)
 
-    @subscribe("suggestion", "suggestion_rehandling_opened")
+    @subscribe("suggestion", suggestion_events.REHANDLING_OPENED)
     def on_suggestion_suggestion_rehandling_opened(self, envelope):
         self._record(envelope)
 
-    @subscribe("suggestion", "suggestion_overdue")
+    @subscribe("suggestion", suggestion_events.OVERDUE)
     def on_suggestion_suggestion_overdue(self, envelope):
         self._record(envelope)
 
-    @subscribe("suggestion", "suggestion_closed")
+    @subscribe("suggestion", suggestion_events.CLOSED)
     def on_suggestion_suggestion_closed(self, envelope):
         self._record(envelope)
 
-    @subscribe("suggestion", "suggestion_withdrawn")
+    @subscribe("suggestion", suggestion_events.WITHDRAWN)
     def on_suggestion_suggestion_withdrawn(self, envelope):
         self._record(envelope)
 
-    @subscribe("budget", "budget_alert_raised")
+    @subscribe("budget", budget_events.ALERT_RAISED)
     def on_budget_budget_alert_raised(self, envelope):
         notifications.record_budget_alert(envelope, self.db())
 

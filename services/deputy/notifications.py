@@ -16,25 +16,27 @@ staff only (``budget_alert_recipients``).
 """
 from dataclasses import dataclass
 
-from kernel.errors import Forbidden, NotFound
+from contracts.events import budget as budget_events
+from contracts.events import suggestion as suggestion_events
 from contracts.reference import DEPARTMENTS
+from kernel.errors import Forbidden, NotFound
 
 CONSUMER = "deputy.notifications"
 
 # Event types that reach deputies' inboxes (the deputy service subscribes to each).
 NOTIFIED_EVENTS = (
-    "suggestion_submitted",            # co-signers hear that a suggestion names them
-    "suggestion_accepted",
-    "suggestion_rejected",
-    "suggestion_merged",
-    "suggestion_assigned",
-    "suggestion_extension_decided",    # approved extensions only (a new due date)
-    "suggestion_replied",
-    "suggestion_followed_up",
-    "suggestion_rehandling_opened",
-    "suggestion_overdue",
-    "suggestion_closed",
-    "suggestion_withdrawn",            # co-signers hear that the lead withdrew it
+    suggestion_events.SUBMITTED,            # co-signers hear that a suggestion names them
+    suggestion_events.ACCEPTED,
+    suggestion_events.REJECTED,
+    suggestion_events.MERGED,
+    suggestion_events.ASSIGNED,
+    suggestion_events.EXTENSION_DECIDED,    # approved extensions only (a new due date)
+    suggestion_events.REPLIED,
+    suggestion_events.FOLLOWED_UP,
+    suggestion_events.REHANDLING_OPENED,
+    suggestion_events.OVERDUE,
+    suggestion_events.CLOSED,
+    suggestion_events.WITHDRAWN,            # co-signers hear that the lead withdrew it
 )
 
 DEPARTMENT_NAMES = {d["code"]: d.get("short_name") or d["name"] for d in DEPARTMENTS}
@@ -108,51 +110,51 @@ def compose(event_type, data, code, names=None):
     names = names or {}
     ref, your = _ref(data), _your(data, code)
     dept = department_name(data.get("department"), data) if data.get("department") else ""
-    if event_type == "suggestion_submitted":
+    if event_type == suggestion_events.SUBMITTED:
         if data.get("lead_deputy") == code:
             return None
         lead = names.get(data.get("lead_deputy")) or data.get("lead_deputy") or ""
         return "联名建议已提交", f"{lead}代表领衔的建议{ref}已提交，您是联名代表。"
-    if event_type == "suggestion_accepted":
+    if event_type == suggestion_events.ACCEPTED:
         return "建议已立案", f"{your}{ref}已通过审查，予以立案，将交有关部门办理。"
-    if event_type == "suggestion_rejected":
+    if event_type == suggestion_events.REJECTED:
         reason, note = _reason(data.get("reason")), str(data.get("reason_text") or "").strip()
         if note:
             reason = note if data.get("reason") in (None, "", "other") else f"{reason}（{note}）"
         return "建议未予立案", f"{your}{ref}经审查未予立案" + (f"，原因：{reason}" if reason else "") + "。"
-    if event_type == "suggestion_merged":
+    if event_type == suggestion_events.MERGED:
         target = data.get("merge_into_number") or data.get("merge_into") or ""
         target_title = data.get("merge_into_title")
         into = (f"《{target_title}》" if target_title else "") + (f"({target})" if target else "")
         return "建议已并案办理", (f"{your}{ref}已与建议{into}并案办理，承办单位将一并答复，"
                              "您仍会收到答复并可作出评价。")
-    if event_type == "suggestion_assigned":
+    if event_type == suggestion_events.ASSIGNED:
         where, dues = _assignments(data)
         due = f"，答复期限 {dues[0]}" if len(dues) == 1 else (f"，答复期限 {dues[0]} 至 {dues[-1]}" if dues else "")
         return "建议已交办", f"{your}{ref}已交办至 {where}{due}。"
-    if event_type == "suggestion_extension_decided":
+    if event_type == suggestion_events.EXTENSION_DECIDED:
         if not data.get("approved"):
             return None
         due = str(data.get("due_date") or "")[:10]
         return "建议办理期限已延长", f"{dept}办理{your}{ref}的期限经批准延长至 {due}。"
-    if event_type == "suggestion_replied":
+    if event_type == suggestion_events.REPLIED:
         category = str(data.get("reply_category") or "")
         label = REPLY_CATEGORIES.get(category)
         kind = f"，答复类别 {category}（{label}）" if label else (f"，答复类别 {category}" if category else "")
         return "建议已答复", f"{dept}已答复{your}{ref}{kind}。请登录平台查看答复并作出评价。"
-    if event_type == "suggestion_followed_up":
+    if event_type == suggestion_events.FOLLOWED_UP:
         return "建议跟踪办理答复", f"{dept}对{your}{ref}作出了跟踪办理答复，请登录平台查看。"
-    if event_type == "suggestion_rehandling_opened":
+    if event_type == suggestion_events.REHANDLING_OPENED:
         due = str(data.get("due_date") or "")[:10]
         return "建议重新办理", f"{your}{ref}已重新交办办理" + (f"，新的答复期限 {due}" if due else "") + "。"
-    if event_type == "suggestion_overdue":
+    if event_type == suggestion_events.OVERDUE:
         due = str(data.get("due_date") or "")[:10]
         return "建议办理已超期", (f"{dept}办理{your}{ref}已超过答复期限" + (f" {due}" if due else "")
                             + "，已提请常委会办公室督办。")
-    if event_type == "suggestion_closed":
+    if event_type == suggestion_events.CLOSED:
         satisfaction = SATISFACTION.get(data.get("satisfaction"))
         return "建议已办结", f"{your}{ref}已办结" + (f"（评价：{satisfaction}）" if satisfaction else "") + "。"
-    if event_type == "suggestion_withdrawn":
+    if event_type == suggestion_events.WITHDRAWN:
         return "建议已撤回", f"{your}{ref}已由领衔代表撤回。"
     return None
 
@@ -191,7 +193,7 @@ def notifications_for(envelope, contacts, email_enabled):
 
 # -- budget alerts (the staff's inbox) --------------------------------------------------------------
 STAFF_INBOX = "staff"
-BUDGET_ALERT_EVENTS = ("budget_alert_raised",)
+BUDGET_ALERT_EVENTS = (budget_events.ALERT_RAISED,)
 
 
 def budget_alert_recipients():

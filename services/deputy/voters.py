@@ -14,6 +14,7 @@ import secrets
 from datetime import date, timedelta
 
 # The vocabulary callers validate against is the contract's (contracts/deputy_voters.py).
+from contracts.events import suggestion as suggestion_events
 from contracts.deputy_voters import TIME, STATUSES, FORWARD_TARGETS, DECLINE_REASONS  # noqa: F401
 
 ANNOUNCE_DAYS = 3
@@ -107,11 +108,11 @@ def voter_view(opinion):
 
 def follow_suggestion(status, event_type):
     """The opinion's new status when its suggestion moves (None: no change)."""
-    if event_type in ("suggestion_replied", "suggestion_followed_up") and status in ("converted", "replied"):
+    if event_type in (suggestion_events.REPLIED, suggestion_events.FOLLOWED_UP) and status in ("converted", "replied"):
         return "replied"
-    if event_type == "suggestion_closed" and status in ("converted", "replied"):
+    if event_type == suggestion_events.CLOSED and status in ("converted", "replied"):
         return "closed"
-    if event_type in ("suggestion_rejected", "suggestion_withdrawn") and status == "converted":
+    if event_type in (suggestion_events.REJECTED, suggestion_events.WITHDRAWN) and status == "converted":
         return "declined"
     return None
 
@@ -120,13 +121,13 @@ def reply_answer(event_type, data):
     """What the voter reads when the suggestion is replied, closed or not taken up."""
     content = str(data.get("content") or "").strip()
     number = data.get("number") or ""
-    if event_type in ("suggestion_replied", "suggestion_followed_up"):
+    if event_type in (suggestion_events.REPLIED, suggestion_events.FOLLOWED_UP):
         return f"您的意见已由代表作为建议（{number}）提出，承办单位答复：{content}" if content else None
-    if event_type == "suggestion_closed":
+    if event_type == suggestion_events.CLOSED:
         return None
-    if event_type == "suggestion_rejected":
+    if event_type == suggestion_events.REJECTED:
         return f"由您的意见形成的代表建议（{number}）未予立案。"
-    if event_type == "suggestion_withdrawn":
+    if event_type == suggestion_events.WITHDRAWN:
         return f"由您的意见形成的代表建议（{number}）已撤回。"
     return None
 

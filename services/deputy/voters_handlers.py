@@ -1,9 +1,10 @@
 """Use cases of reception days and voters' opinions: functions of (command, uow)."""
 from datetime import datetime, timezone
 
-from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
-from services.deputy import duty_handlers, events, voters
+from contracts.events import deputy as events
 from contracts.reference import DEPARTMENTS
+from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.deputy import duty_handlers, voters
 
 _ERRORS = {"conflict": Conflict, "unprocessable": Unprocessable, "forbidden": Forbidden}
 DEPARTMENT_NAMES = {d["code"]: d["name"] for d in DEPARTMENTS}
@@ -216,7 +217,7 @@ def act(tracking_code, action, command, actor, uow):
         elif action == "close" and command.get("note"):
             changes["answer"] = row["answer"] or command["note"]
         row = uow.voters.update_opinion(tracking_code, changes, _entry(action, actor, status=status))
-        uow.emit(f"opinion_{status}", {"tracking_code": tracking_code, "station_code": row["station_code"],
+        uow.emit(events.opinion_step(status), {"tracking_code": tracking_code, "station_code": row["station_code"],
                                        "status": status}, aggregate_id=tracking_code)
         uow.commit()
     return officer_view(row, actor)

@@ -2,8 +2,9 @@
 import datetime
 import logging
 
+from contracts.events import news as events
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable, ValidationFailed
-from services.news import domain, events, search
+from services.news import domain, search
 from services.news.domain import RuleViolation
 from services.news.sanitize import clean_html
 

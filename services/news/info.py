@@ -1,9 +1,10 @@
 """Use cases of information submissions and scoring (信息报送考核)."""
 import datetime
 
+from contracts.events import news as events
 from kernel.errors import Forbidden, NotFound, Unprocessable, ValidationFailed
 from kernel.errors import Conflict
-from services.news import domain, events
+from services.news import domain
 
 
 def _iso(value):

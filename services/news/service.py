@@ -5,6 +5,8 @@ import logging
 
 from nameko.timer import timer
 
+from contracts.events import suggestion as suggestion_events
+from contracts.events import voting as voting_events
 from kernel.consumer import rpc, subscribe
 from kernel.db import Database
 from kernel.errors import NotFound
@@ -125,15 +127,15 @@ class NewsService(PlatformService):
             log.warning("scheduled publishing failed", exc_info=True)
 
     # -- drafts from other services' events ---------------------------------------------------------------
-    @subscribe("voting", "vote_closed")
+    @subscribe("voting", voting_events.VOTE_CLOSED)
     def on_voting_vote_closed(self, envelope):
         handlers.draft_from_vote(envelope, self.db(), "news.vote_closed")
 
-    @subscribe("voting", "meeting_ended")
+    @subscribe("voting", voting_events.MEETING_ENDED)
     def on_voting_meeting_ended(self, envelope):
         handlers.draft_from_meeting(envelope, self.db(), "news.meeting_ended")
 
-    @subscribe("suggestion", "suggestion_quarter_closed")
+    @subscribe("suggestion", suggestion_events.QUARTER_CLOSED)
     def on_suggestion_quarter_closed(self, envelope):
         handlers.draft_from_suggestion_quarter(envelope, self.db(), "news.suggestion_quarter_closed")
 

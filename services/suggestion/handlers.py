@@ -5,8 +5,9 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from contracts.events import suggestion as events
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable, ValidationFailed
-from services.suggestion import domain, events
+from services.suggestion import domain
 from services.suggestion.domain import Assignment, Suggestion
 
 

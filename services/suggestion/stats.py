@@ -6,9 +6,10 @@ on the unit of work's cursor whether or not the service registered it with its D
 import datetime
 from zoneinfo import ZoneInfo
 
+from contracts.events import suggestion as events
 from kernel.consumer import rpc
 from kernel.errors import load_payload
-from services.suggestion import domain, events, stats_domain
+from services.suggestion import domain, stats_domain
 from services.suggestion.domain import COUNTY_TIMEZONE
 from services.suggestion.stats_repository import SuggestionStatsRepository
 from contracts.suggestion_stats import StatsQuerySchema, StatsSchema

@@ -2,8 +2,9 @@
 import logging
 import secrets
 
+from contracts.events import voting as events
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
-from services.voting import domain, events
+from services.voting import domain
 from services.voting.domain import Item, RuleViolation
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,7 @@
 """Use cases of leave requests and ending a meeting (issue 13): functions of (command, uow)."""
+from contracts.events import voting as events
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
-from services.voting import attendance, events
+from services.voting import attendance
 from services.voting.handlers import _is_staff, _iso, _meeting_or_404
 
 _ERRORS = {"conflict": Conflict, "forbidden": Forbidden, "unprocessable": Unprocessable, "not_found": NotFound}

@@ -1,5 +1,5 @@
 """SQL of leave requests and settled attendance (voting schema)."""
-from services.voting.repository import _dict, _dicts
+from kernel.rows import fetch_dict as _dict, fetch_dicts as _dicts
 
 LEAVE_COLUMNS = ("meeting_id", "deputy_id", "reason", "status", "requested_at", "decided_by", "decided_at", "note")
 

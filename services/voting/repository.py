@@ -4,6 +4,7 @@ from psycopg.types.json import Jsonb
 from kernel import deputy_directory
 from kernel.rows import fetch_dict as _dict, fetch_dicts as _dicts
 from services.voting.domain import Item
+from services.voting.leave_repository import LeaveRepository
 
 # Advisory-lock namespace of an item's ballot box: ballots hold it SHARED for their short
 # transaction, closing takes it EXCLUSIVE — so a ballot that saw the item open commits
@@ -362,7 +363,7 @@ REPOSITORIES = {
     "meetings": MeetingRepository,
     "items": ItemRepository,
     "ballots": BallotRepository,
-    "leaves": None,   # set below (services/voting/leave_repository.py imports this module)
+    "leaves": LeaveRepository,
 }
 
 
@@ -370,11 +371,3 @@ def directory_entries(cursor, codes):
     """{code: {name, status}} of the deputies of ``codes`` the read model knows."""
     cursor.execute("SELECT code, name, status FROM deputy_directory WHERE code = ANY(%s)", (list(codes),))
     return {code: {"name": name, "status": status} for code, name, status in cursor.fetchall()}
-
-
-def _register_leaves():
-    from services.voting.leave_repository import LeaveRepository
-    REPOSITORIES["leaves"] = LeaveRepository
-
-
-_register_leaves()

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
+from contracts.events import suggestion as events
 from kernel.db import PostgresUnitOfWork
 from kernel.errors import Conflict, Unprocessable
-from services.suggestion import events, handlers
+from services.suggestion import handlers
 from services.suggestion.handlers import SuggestionSettings
 from services.suggestion.repository import REPOSITORIES
 from services.suggestion.stats import close_ended_quarter, suggestion_statistics

@@ -12,7 +12,7 @@ import pytest
 
 from kernel import deputy_directory
 from kernel.bootstrap import role_name
-from kernel.db import PostgresUnitOfWork
+from kernel.db import EventContractBroken, PostgresUnitOfWork
 from kernel.deputy_directory import DeputyDirectoryRepository
 from kernel.envelope import new_envelope
 from services.deputy import handlers as deputy_handlers
@@ -217,3 +217,18 @@ def test_an_event_applies_once_even_when_delivered_twice_on_postgres(deputy_pool
     assert admin_db.execute("SELECT deputy_code, count(*) FROM deputy.notifications WHERE event_id = %s "
                             "GROUP BY deputy_code ORDER BY 1", (env["event_id"],)).fetchall() == [
         ("D0001", 1), ("D0002", 1)]
+
+
+# -- pair of tests/unit/test_event_contracts.py --------------------------------------------------
+def test_the_fake_unit_of_work_refuses_a_broken_payload_at_emit_on_postgres(deputy_pool, admin_db):
+    """The suite runs with CHECK_EVENT_CONTRACTS on (tests/conftest.py): the PostgreSQL unit of
+    work refuses a payload that carries a voter's words, and nothing reaches the outbox."""
+    tracking_code = "YJ-T-" + uuid.uuid4().hex[:8]
+    uow = PostgresUnitOfWork(deputy_pool, "deputy", DEPUTY_REPOSITORIES, pool_timeout=30)
+    with pytest.raises(EventContractBroken):
+        with uow:
+            uow.emit("opinion_received", {"tracking_code": tracking_code, "station_code": "ST-001",
+                                          "category": "交通", "content": "路灯坏了"}, aggregate_id=tracking_code)
+            uow.commit()
+    assert admin_db.execute("SELECT count(*) FROM deputy.outbox WHERE aggregate_id = %s",
+                            (tracking_code,)).fetchone()[0] == 0

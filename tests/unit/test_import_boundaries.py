@@ -80,11 +80,3 @@ def test_the_check_sees_a_cross_service_import(tmp_path):
         "gateway/g.py:2 gateway/ imports services.news.schemas",
         "gateway/g.py:2 gateway/ imports services.news.schemas.A",
     ]
-
-
-def test_the_duty_rule_names_of_the_contract_are_the_points_table():
-    """contracts/deputy_duty.RULE_NAMES (the schema of a deputy's points) names the rules of
-    services/deputy/duty.RULES, in its order."""
-    from contracts.deputy_duty import RULE_NAMES
-    from services.deputy.duty import RULES
-    assert RULE_NAMES == tuple(RULES)
