@@ -11,26 +11,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-# REPLICAS="<entry>=<n>,...": honcho's -c. Checked here so a typo fails before setup, and so
-# the ports stay apart (gateways 8080 + k-1 below 8101; services' replicas 100 apart).
+# REPLICAS="<entry>=<n>,...": honcho's -c. Checked here, before setup, so a typo fails fast and the
+# ports stay apart (tools/replica_targets.py); it also tells Prometheus where replicas 2..n listen
+# (var/prometheus/<entry>-replicas.json, read by deploy/prometheus.yml).
 REPLICAS="${REPLICAS:-}"
+python3 -m tools.replica_targets --write var/prometheus "$REPLICAS" || exit 2
 HONCHO_CONCURRENCY=()
-if [ -n "$REPLICAS" ]; then
-    IFS=',' read -ra replica_specs <<<"$REPLICAS"
-    for spec in "${replica_specs[@]}"; do
-        name="${spec%%=*}" count="${spec#*=}"
-        if ! grep -q "^${name}:" deploy/Procfile 2>/dev/null || [ "$name" = "$spec" ] \
-                || ! [[ "$count" =~ ^[1-9][0-9]*$ ]]; then
-            echo "REPLICAS: '$spec' is not <process>=<count> (processes: $(grep -o '^[a-z]*' deploy/Procfile | paste -sd' '))" >&2
-            exit 2
-        fi
-        if { [ "$name" = gateway ] && [ "$count" -gt 20 ]; } || { [ "$name" != gateway ] && [ "$count" -gt 9 ]; }; then
-            echo "REPLICAS: at most 20 gateways and 9 replicas of a service on one machine (ports)" >&2
-            exit 2
-        fi
-    done
-    HONCHO_CONCURRENCY=(-c "$REPLICAS")
-fi
+[ -z "$REPLICAS" ] || HONCHO_CONCURRENCY=(-c "$REPLICAS")
 
 bash scripts/setup.sh
 

@@ -15,6 +15,7 @@ import requests
 import yaml
 
 from tests.support.platform import ROOT, eventually, free_port
+from tools import replica_targets
 
 DEPLOY = os.path.join(ROOT, "deploy")
 
@@ -23,10 +24,19 @@ def render_config(platform, directory):
     config = yaml.safe_load(open(os.path.join(DEPLOY, "prometheus.yml")))
     config["global"].update(scrape_interval="1s", scrape_timeout="1s", evaluation_interval="1s")
     config["rule_files"] = [os.path.join(DEPLOY, rules) for rules in config["rule_files"]]
+    replica_files = os.path.join(directory, "replicas")
     for job in config["scrape_configs"]:
         if job["job_name"] in platform.ports:
             for static in job["static_configs"]:
                 static["targets"] = [f"127.0.0.1:{platform.ports[job['job_name']]}"]
+        for discovery in job.get("file_sd_configs", []):
+            discovery["files"] = [os.path.join(replica_files, os.path.basename(f)) for f in discovery["files"]]
+    # A replica file as scripts/run.sh writes it: a second gateway target, the test platform's one
+    # gateway under another address (localhost), so it is a target of its own that can be up.
+    groups = {name: [] for name in replica_targets.procfile_entries()}
+    groups["gateway"] = [{"targets": [f"localhost:{platform.ports['gateway']}"],
+                          "labels": {"process": "gateway", "replica": "2"}}]
+    replica_targets.write(replica_files, groups)
     path = os.path.join(directory, "prometheus.yml")
     with open(path, "w") as handle:
         yaml.safe_dump(config, handle)
@@ -64,8 +74,20 @@ def test_every_target_is_up(prometheus):
     def all_up():
         targets = requests.get(f"{url}/api/v1/targets", timeout=5).json()["data"]["activeTargets"]
         healthy = {target["labels"]["job"] for target in targets if target["health"] == "up"}
-        return healthy == jobs and len(targets) == len(jobs)
-    eventually(all_up, 60, f"all of {sorted(jobs)} up")
+        return healthy == jobs and len(targets) == len(jobs) + 1 and all(t["health"] == "up" for t in targets)
+    eventually(all_up, 60, f"all of {sorted(jobs)} and the gateway's replica file's target up")
+
+
+def test_a_replica_listed_in_its_file_is_scraped_in_its_job(prometheus, client):
+    """``make run REPLICAS=gateway=2``'s second gateway reaches Prometheus through
+    var/prometheus/gateway-replicas.json (file discovery in deploy/prometheus.yml), in job gateway,
+    so the alert rules and dashboards count it with the first."""
+    url, _ = prometheus
+    [sample] = eventually(lambda: query(url, 'up{job="gateway", replica="2"} == 1'), 60, "the replica scraped")
+    assert sample["metric"]["process"] == "gateway"
+    assert client.get("/api/v1/deputies?limit=1").status_code == 200
+    eventually(lambda: query(url, 'gateway_http_requests_total{replica="2", route="/api/v1/deputies"}'), 30,
+               "the replica's request counts")
 
 
 def test_key_series_exist(prometheus, client, config):
