@@ -18,12 +18,16 @@ def pool(prepared):
 
 @pytest.fixture
 def item_id(prepared):
+    """An open item written straight into the table, set back to pending afterwards: the e2e
+    platform later runs on this database, and its tally ticker works on every open item."""
     with psycopg.connect(service_dsn(prepared, "voting"), autocommit=True) as conn:
         meeting = conn.execute("INSERT INTO meetings (kind, title, starts_at) VALUES ('standing_committee', "
                                "'checkpoint test', now()) RETURNING id").fetchone()[0]
-        return conn.execute("INSERT INTO items (meeting_id, position, kind, title, mode, status) "
-                            "VALUES (%s, 1, 'resolution', 'checkpoint test', 'named', 'open') RETURNING id",
-                            (meeting,)).fetchone()[0]
+        item = conn.execute("INSERT INTO items (meeting_id, position, kind, title, mode, status, expected, "
+                            "threshold) VALUES (%s, 1, 'resolution', 'checkpoint test', 'named', 'open', 0, 1) "
+                            "RETURNING id", (meeting,)).fetchone()[0]
+        yield item
+        conn.execute("UPDATE items SET status = 'pending' WHERE id = %s", (item,))
 
 
 def test_two_tickers_taking_the_same_checkpoint_store_it_once(pool, item_id):
