@@ -80,22 +80,21 @@ class ReceptionHeld(Payload):
     deputies = codes(required=True, metadata={"description": "the deputies who sat"})
 
 
-class OpinionReceived(Payload):
-    """Never the opinion's content or the voter's name or contact."""
+class OpinionPayload(Payload):
     tracking_code = fields.String(required=True)
     station_code = fields.String(required=True)
+
+
+class OpinionReceived(OpinionPayload):
+    """Never the opinion's content or the voter's name or contact."""
     category = fields.String(required=True, allow_none=True)
 
 
-class OpinionStep(Payload):
-    tracking_code = fields.String(required=True)
-    station_code = fields.String(required=True)
+class OpinionStep(OpinionPayload):
     status = fields.String(required=True)
 
 
-class OpinionConverted(Payload):
-    tracking_code = fields.String(required=True)
-    station_code = fields.String(required=True)
+class OpinionConverted(OpinionPayload):
     suggestion_id = fields.String(required=True)
     number = fields.String(required=True, allow_none=True)
     deputy = fields.String(required=True)

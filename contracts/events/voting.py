@@ -21,8 +21,15 @@ MEETING_ENDED = "meeting_ended"
 COUNT = fields.Integer   # a count that a secret item's open tally hides (None)
 
 
-class MeetingCreated(Payload):
+class MeetingPayload(Payload):
     meeting_id = fields.Raw(required=True)
+
+
+class ItemPayload(MeetingPayload):
+    item_id = fields.Raw(required=True)
+
+
+class MeetingCreated(MeetingPayload):
     kind = fields.String(required=True)
     title = fields.String(required=True)
     starts_at = ISO_DATE(required=True)
@@ -31,16 +38,14 @@ class MeetingCreated(Payload):
     observers = fields.List(fields.String(), required=True, metadata={"description": "codes or names"})
 
 
-class MembersAdded(Payload):
-    meeting_id = fields.Raw(required=True)
+class MembersAdded(MeetingPayload):
     members = codes(required=True)
     observers = fields.List(fields.String(), required=True)
     expected = fields.Integer(required=True)
     by = fields.String(required=True, allow_none=True)
 
 
-class MemberSigned(Payload):
-    meeting_id = fields.Raw(required=True)
+class MemberSigned(MeetingPayload):
     deputy_id = fields.String(required=True)
     name = fields.String(required=True)
     role = fields.String(required=True)
@@ -49,9 +54,7 @@ class MemberSigned(Payload):
     expected = fields.Integer(required=True)
 
 
-class ItemOpened(Payload):
-    meeting_id = fields.Raw(required=True)
-    item_id = fields.Raw(required=True)
+class ItemOpened(ItemPayload):
     title = fields.String(required=True)
     kind = fields.String(required=True)
     mode = fields.String(required=True)
@@ -67,9 +70,7 @@ class NamedChoice(Payload):
     choice = fields.Raw(required=True)
 
 
-class TallyUpdated(Payload):
-    meeting_id = fields.Raw(required=True)
-    item_id = fields.Raw(required=True)
+class TallyUpdated(ItemPayload):
     seq = fields.Integer(required=True)
     expected = fields.Integer(required=True)
     present = fields.Integer(required=True)
@@ -101,9 +102,7 @@ class VoteResult(Payload):
     candidates = fields.List(fields.Dict(), required=True)
 
 
-class VoteClosed(Payload):
-    meeting_id = fields.Raw(required=True)
-    item_id = fields.Raw(required=True)
+class VoteClosed(ItemPayload):
     title = fields.String(required=True)
     kind = fields.String(required=True)
     mode = fields.String(required=True)
@@ -112,16 +111,14 @@ class VoteClosed(Payload):
     hash_algorithm = fields.String(required=True)
 
 
-class LeaveRequested(Payload):
+class LeaveRequested(MeetingPayload):
     """Never the reason."""
-    meeting_id = fields.Raw(required=True)
     deputy_id = fields.String(required=True)
     kind = fields.String(required=True)
     starts_at = ISO_DATE(required=True)
 
 
-class LeaveDecided(Payload):
-    meeting_id = fields.Raw(required=True)
+class LeaveDecided(MeetingPayload):
     deputy_id = fields.String(required=True)
     status = fields.String(required=True)
     by = fields.String(required=True, allow_none=True)
@@ -132,8 +129,7 @@ class Attendance(Payload):
     outcome = fields.String(required=True)
 
 
-class MeetingEnded(Payload):
-    meeting_id = fields.Raw(required=True)
+class MeetingEnded(MeetingPayload):
     kind = fields.String(required=True)
     title = fields.String(required=True)
     starts_at = ISO_DATE(required=True)
