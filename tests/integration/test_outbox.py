@@ -105,7 +105,12 @@ def test_only_the_relay_holding_the_lock_publishes_and_another_takes_over_when_i
 
     holder = psycopg.connect(service_dsn(prepared, "deputy"), autocommit=True)
     try:
-        assert holder.execute("SELECT pg_try_advisory_lock(%s)", (relay_lock_key("deputy"),)).fetchone()[0]
+        # The deputy service of the tests before this one has stopped, but its relay's session ends
+        # (and frees the lock) only when PostgreSQL has seen the disconnect: on a busy machine that
+        # can come a moment later, so the lock is tried until it is free.
+        eventually(lambda: holder.execute("SELECT pg_try_advisory_lock(%s)",
+                                          (relay_lock_key("deputy"),)).fetchone()[0], 30,
+                   "the lock free of the earlier tests' relay")
         start_service(DeputyService)
         code = cluster.deputy.register_deputy(payload=new_deputy_payload())["code"]
         # The relay has been round its loop since the write: it saw the backlog (it observes
