@@ -105,9 +105,8 @@ def test_only_the_relay_holding_the_lock_publishes_and_another_takes_over_when_i
 
     holder = psycopg.connect(service_dsn(prepared, "deputy"), autocommit=True)
     try:
-        # The deputy service of the tests before this one has stopped, but its relay's session ends
-        # (and frees the lock) only when PostgreSQL has seen the disconnect: on a busy machine that
-        # can come a moment later, so the lock is tried until it is free.
+        # A deputy relay of the tests before this one, stopped, frees the lock only when PostgreSQL
+        # has ended its session; the lock is tried until it is free rather than assumed free.
         eventually(lambda: holder.execute("SELECT pg_try_advisory_lock(%s)",
                                           (relay_lock_key("deputy"),)).fetchone()[0], 30,
                    "the lock free of the earlier tests' relay")
