@@ -7,7 +7,9 @@ and a message kombu cannot decode kills the whole consumer. ``subscribe`` fixes 
   goes straight to ``<queue>.dlq`` and is acked: the queue keeps flowing;
 * a handler that raises is re-published to ``<queue>.retry.<n>`` (a queue whose TTL
   dead-letters back into ``<queue>``), with growing delays from ``EVENT_RETRY_DELAYS``;
-  after the last retry it goes to ``<queue>.dlq`` with the error in its headers;
+  after the last retry it goes to ``<queue>.dlq`` with the error in its headers — except
+  when it raised ``ServiceUnavailable`` (its database is down): then it retries on the last
+  delay for as long as the outage lasts and is never dead-lettered for it;
 * the original is acked only after its retry or dead-letter copy is confirmed.
 
 Handlers receive the envelope dict and must be idempotent (``UnitOfWork.claim_event``).
@@ -31,7 +33,7 @@ from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_
 from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from kernel.envelope import ENVELOPE_SCHEMA
-from kernel.errors import DomainError, ValidationFailed
+from kernel.errors import DomainError, ServiceUnavailable, ValidationFailed
 from kernel.inputs import field_details, unsafe_text
 from kernel.logs import correlation_id_var
 from kernel.metrics import service_metrics
@@ -139,6 +141,11 @@ class ReliableEventHandler(EventHandler):
             return result, exc_info
         self.metrics.events_consumed.labels(event_type, "error").inc()
         attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 0)) + 1
+        if issubclass(exc_info[0], ServiceUnavailable):
+            # The service's database (or another dependency) is down: not the event's fault. It
+            # never uses up the retry budget meant for a handler that fails on this event; it
+            # waits on the ladder's longest rung until the dependency is back, however long.
+            attempt = min(attempt, len(self.delays))
         error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
         try:
             if attempt <= len(self.delays):

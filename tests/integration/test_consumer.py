@@ -7,6 +7,7 @@ import pytest
 
 from kernel import dlq
 from kernel.consumer import subscribe
+from kernel.errors import ServiceUnavailable
 from kernel.metrics import service_metrics
 from services.suggestion.service import SuggestionService
 from tests.integration.helpers import counter_value, deputy_envelope
@@ -125,6 +126,8 @@ class FlakyBudget:
             raise RuntimeError(f"handler broken for {marker}")
         if marker == "fail_once" and Calls.attempts[event_id] == 1:
             raise RuntimeError("transient failure")
+        if marker == "database_down" and Calls.attempts[event_id] <= 5:
+            raise ServiceUnavailable("database unavailable", {"reason": "OperationalError"})
         Calls.applied.append(event_id)
 
 
@@ -175,6 +178,18 @@ def test_handler_that_fails_once_is_applied_exactly_once(flaky, broker):
     eventually(lambda: consumed("budget", "ok", "deputy_updated") == ok_before + 1, 10, "the retry to succeed")
     assert Calls.attempts[event_id] == 2 and Calls.applied == [event_id]
     assert counter_value(service_metrics("budget").events_retried, "deputy_updated") == retried_before + 1
+    for queue in [FLAKY_QUEUE] + FLAKY_SIDE_QUEUES:
+        assert broker.message_count(queue) == 0
+
+
+def test_an_outage_longer_than_the_retry_ladder_never_dead_letters_the_event(flaky, broker):
+    """The database down for more attempts than EVENT_RETRY_DELAYS has rungs (a SIGKILLed
+    PostgreSQL in crash recovery on a busy machine): the event waits on the last rung and applies
+    once the database is back, instead of landing in the dead-letter queue and missing from the
+    read model (tests/reliability/test_database_killed.py met exactly that)."""
+    event_id = publish_to_flaky(broker, "database_down")
+    eventually(lambda: Calls.applied == [event_id], 30, "the event to apply after the outage")
+    assert Calls.attempts[event_id] == 6        # five refusals, more than the two rungs, then applied
     for queue in [FLAKY_QUEUE] + FLAKY_SIDE_QUEUES:
         assert broker.message_count(queue) == 0
 
