@@ -70,36 +70,33 @@ class NamedChoice(Payload):
     choice = fields.Raw(required=True)
 
 
-class TallyUpdated(ItemPayload):
-    seq = fields.Integer(required=True)
+class Counts(Payload):
+    """The counts a running tally and a declared result share."""
     expected = fields.Integer(required=True)
     present = fields.Integer(required=True)
     yes = COUNT(required=True, allow_none=True)
     no = COUNT(required=True, allow_none=True)
     abstain = COUNT(required=True, allow_none=True)
-    voted = fields.Integer(required=True)
-    not_voted = fields.Integer(required=True)
     threshold = fields.Integer(required=True)
     candidates = fields.List(fields.Dict(), required=True)
+
+
+class TallyUpdated(Counts, ItemPayload):
+    seq = fields.Integer(required=True)
+    voted = fields.Integer(required=True)
+    not_voted = fields.Integer(required=True)
     voters = fields.List(fields.Nested(NamedChoice), metadata={"description": "named items only"})
     checkpoint = fields.Dict(allow_none=True, metadata={"description": "named items only: the ballot log's "
                                                                        "latest interim root"})
 
 
-class VoteResult(Payload):
-    expected = fields.Integer(required=True)
-    present = fields.Integer(required=True)
+class VoteResult(Counts):
     absent = fields.Integer(required=True)
     voted = COUNT(required=True, allow_none=True)
-    yes = COUNT(required=True, allow_none=True)
-    no = COUNT(required=True, allow_none=True)
-    abstain = COUNT(required=True, allow_none=True)
     not_voted = COUNT(required=True, allow_none=True)
-    threshold = fields.Integer(required=True)
     passed = fields.Boolean(required=True)
     manual = fields.Boolean(required=True)
     ballots = fields.Integer(required=True)
-    candidates = fields.List(fields.Dict(), required=True)
 
 
 class VoteClosed(ItemPayload):

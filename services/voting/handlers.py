@@ -3,7 +3,7 @@ import logging
 import secrets
 
 from contracts.events import voting as events
-from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kernel.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, Unprocessable
 from services.voting import domain
 from services.voting.domain import Item, RuleViolation
 
@@ -458,33 +458,47 @@ def _checkpoint_view(row):
 def tick(uow, checkpoint_every=1.0):
     """The ticker: for each open electronic item, emit ``tally_updated`` if its counts
     changed since the last one (seq increments), with the latest ballot-log checkpoint.
+    One item that fails is logged and skipped, so it cannot freeze every other open item's
+    tally; a database outage still ends the tick (every item would fail the same way).
     Returns the events emitted."""
     emitted = []
     with uow:
         open_ids = uow.items.open_items()
     for item_id in open_ids:
-        with uow:
-            row = uow.items.spec(item_id)
-        if row is None or row.mode not in domain.ELECTRONIC_MODES:
+        try:
+            event = _tick_item(uow, item_id, checkpoint_every)
+        except ServiceUnavailable:
+            raise
+        except Exception:   # noqa: BLE001 — this item's fault; the others still tick
+            log.exception("tally of item %s failed; the other open items still tick", item_id)
             continue
-        # Interim roots of a secret item's log would tell, with the chair's who-has-not-voted
-        # list, which pseudonym voted when: only named items get checkpoints.
-        latest = None if row.secret else checkpoint(item_id, uow, checkpoint_every)
-        with uow:
-            full = uow.items.get(row.meeting_id, item_id)
-            if full["status"] != "open":
-                continue
-            data = {**_live_tally(uow, full), "checkpoint": latest}   # a new checkpoint is a change too
-            if row.secret:
-                data.pop("checkpoint")
-            seq = uow.items.record_tally(item_id, data)
-            if seq is None:
-                continue
-            event = {"meeting_id": row.meeting_id, "item_id": item_id, "seq": seq, **data}
-            uow.emit(events.TALLY_UPDATED, event, aggregate_id=row.meeting_id)
-            uow.commit()
+        if event is not None:
             emitted.append(event)
     return emitted
+
+
+def _tick_item(uow, item_id, checkpoint_every):
+    with uow:
+        row = uow.items.spec(item_id)
+    if row is None or row.mode not in domain.ELECTRONIC_MODES:
+        return None
+    # Interim roots of a secret item's log would tell, with the chair's who-has-not-voted
+    # list, which pseudonym voted when: only named items get checkpoints.
+    latest = None if row.secret else checkpoint(item_id, uow, checkpoint_every)
+    with uow:
+        full = uow.items.get(row.meeting_id, item_id)
+        if full["status"] != "open":
+            return None
+        data = {**_live_tally(uow, full), "checkpoint": latest}   # a new checkpoint is a change too
+        if row.secret:
+            data.pop("checkpoint")
+        seq = uow.items.record_tally(item_id, data)
+        if seq is None:
+            return None
+        event = {"meeting_id": row.meeting_id, "item_id": item_id, "seq": seq, **data}
+        uow.emit(events.TALLY_UPDATED, event, aggregate_id=row.meeting_id)
+        uow.commit()
+    return event
 
 
 def pending_voters(meeting_id, item_id, actor, uow):

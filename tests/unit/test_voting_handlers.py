@@ -2,7 +2,7 @@
 to 403/409/404, one transaction per ballot, and the result decided by the service."""
 import pytest
 
-from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kernel.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, Unprocessable
 from kernel.testing import FakeUnitOfWork
 from services.voting import handlers
 from services.voting.domain import Item
@@ -98,3 +98,51 @@ def test_who_signs_in_whom():
         handlers._whom(STAFF, None)
     with pytest.raises(Forbidden):
         handlers._whom({"role": "department", "subject": "edu", "username": "dept-edu"}, "D0001")
+
+
+class TickingItems:
+    """Open secret items for the tally ticker; ``broken`` items have lost their expected count
+    (as an item written around the service once had), ``down`` items raise a database outage."""
+
+    def __init__(self, ids, broken=(), down=()):
+        self.items = {i: Item(id=i, meeting_id=1, kind="resolution", title=f"item {i}", mode="secret",
+                              status="open") for i in ids}
+        self.broken, self.down = set(broken), set(down)
+        self.recorded = {}
+
+    def open_items(self):
+        return list(self.items)
+
+    def spec(self, item_id):
+        if item_id in self.down:
+            raise ServiceUnavailable("database unavailable", {"reason": "test"})
+        return self.items[item_id]
+
+    def get(self, meeting_id, item_id):
+        item = self.items[item_id]
+        expected = None if item_id in self.broken else 30
+        return {**item.__dict__, "expected": expected, "threshold": 16}
+
+    def presence(self, item_id):
+        return 20, 20
+
+    def grouped_choices(self, item_id):
+        return {}
+
+    def record_tally(self, item_id, data):
+        self.recorded[item_id] = self.recorded.get(item_id, 0) + 1
+        return self.recorded[item_id]
+
+
+def test_one_item_that_cannot_be_tallied_does_not_stop_the_other_open_items_ticking():
+    uow = FakeUnitOfWork(items=TickingItems([1, 2, 3], broken=[2]))
+    emitted = handlers.tick(uow)
+    assert [e["item_id"] for e in emitted] == [1, 3]
+    assert [e["data"]["item_id"] for e in uow.published] == [1, 3]
+
+
+def test_a_database_outage_ends_the_tick_instead_of_being_skipped_item_by_item():
+    uow = FakeUnitOfWork(items=TickingItems([1, 2], down=[1]))
+    with pytest.raises(ServiceUnavailable):
+        handlers.tick(uow)
+    assert uow.published == []
