@@ -8,8 +8,8 @@ nothing of another service, the gateway imports no service; both import this.
   which the service's domain module imports from here.
 - ``contracts.events.<producer>``: the event types each service publishes and their payload schemas
   (checked wherever events are made when ``CHECK_EVENT_CONTRACTS`` is on; docs/events.md).
-- ``contracts.reference``: the county's reference data several services need (towns, departments,
-  suggestion categories).
+- ``contracts.reference``: the county's seed data (towns, suggestion categories, and the departments a
+  new platform starts with; the suggestion service owns the departments at run time).
 - ``contracts.departments_amqp``: the AMQP naming departments subscribe to (exchange, queues, users).
 
 Plain Python: marshmallow, kombu/requests (departments_amqp) and kernel only; never ``services.*``

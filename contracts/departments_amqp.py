@@ -14,8 +14,10 @@ department:
 
 and the queue of the platform's webhook deliverer (``webhooks.departments``, bound ``#``).
 
-Everything is declared at bootstrap, before any producer publishes (the outbox relay
-publishes without the mandatory flag: an event with no bound queue is dropped). Users are
+The suggestion service owns the departments and declares all this: at bootstrap for every
+department in its table, and for a new one before the department's row commits
+(services/suggestion/provisioning.py), so a queue is bound before any producer publishes to
+it (the outbox relay publishes without the mandatory flag: an event with no bound queue is dropped). Users are
 created through the RabbitMQ **management HTTP API** (``rabbitmq_management``, enabled by
 scripts/setup.sh): it works against a remote broker with an admin account, whereas
 ``rabbitmqctl`` needs the node's Erlang cookie on the same machine. Before touching users,
@@ -26,7 +28,7 @@ name), so nothing secret is stored and every department has its own password; th
 default secret, and production refuses the old well-known development value. Staff hand a department its connection URI:
 
     python -m contracts.departments_amqp credentials --department edu
-    python -m contracts.departments_amqp provision [--department NEW]
+    python -m contracts.departments_amqp provision --department edu   # again, e.g. after a broker rebuild
 """
 import argparse
 import hashlib
@@ -48,7 +50,7 @@ EXCHANGE = "suggestion.departments"
 DEAD_LETTER_EXCHANGE = "suggestion.departments.dlx"
 WEBHOOK_QUEUE = "webhooks.departments"
 DEFAULT_DELIVERY_LIMIT = 10
-_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
 # -- names ---------------------------------------------------------------------------------
@@ -71,18 +73,11 @@ def read_permission(code):
     return rf"^department\.{re.escape(code)}(\.dlq)?$"
 
 
-def department_codes(config):
-    """Every department that gets a queue and a user: the seeded county departments plus
-    ``EXTRA_DEPARTMENTS`` (comma-separated codes) from the config."""
-    from contracts.reference import DEPARTMENTS
-
-    codes = [d["code"] for d in DEPARTMENTS]
-    extra = config.get("EXTRA_DEPARTMENTS") or ""
-    if isinstance(extra, str):
-        extra = [c.strip() for c in extra.split(",")]
-    codes += [c for c in extra if c and c not in codes]
+def checked_codes(codes):
+    """``codes`` as a list, each a valid department code (ValueError otherwise)."""
+    codes = list(dict.fromkeys(codes))
     for code in codes:
-        if not _CODE.match(code):
+        if not DEPARTMENT_CODE.match(code):
             raise ValueError(f"bad department code {code!r}")
     return codes
 
@@ -146,10 +141,10 @@ def department_amqp_uri(config, code, amqp_uri=None):
 
 
 # -- declaring -----------------------------------------------------------------------------
-def declare_queues(config, codes=None, channel=None):
+def declare_queues(config, codes, channel=None):
     """Exchange, dead-letter exchange, and each department's queue + dead-letter queue; the
     webhook deliverer's queue. Idempotent."""
-    codes = department_codes(config) if codes is None else codes
+    codes = checked_codes(codes)
     limit = delivery_limit(config)
 
     def declare(channel):
@@ -250,8 +245,8 @@ def management_api_for(config):
     return api
 
 
-def provision_users(config, codes=None, admin=None):
-    codes = department_codes(config) if codes is None else codes
+def provision_users(config, codes, admin=None):
+    codes = checked_codes(codes)
     admin = admin or management_api_for(config)
     vhost = vhost_of(config["AMQP_URI"])
     for code in codes:
@@ -261,9 +256,11 @@ def provision_users(config, codes=None, admin=None):
     return len(codes)
 
 
-def provision(config, codes=None, admin=None):
-    """Bootstrap hook: queues always; users when a user admin is reachable (in development a
-    missing management API is a warning, in production an error)."""
+def provision(config, codes, admin=None):
+    """The departments' queues always; their users when a user admin is reachable (in
+    development a missing management API is a warning, in production an error). The
+    suggestion service, which owns the departments, calls it at bootstrap for all of them and
+    when staff add one (services/suggestion/provisioning.py)."""
     queues = declare_queues(config, codes)
     try:
         users = provision_users(config, codes, admin)
@@ -280,11 +277,12 @@ def provision(config, codes=None, admin=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Department AMQP subscriptions: provision, or show a department's URI")
     parser.add_argument("command", choices=("provision", "credentials"))
-    parser.add_argument("--department", action="append", help="department code (default: all)")
+    parser.add_argument("--department", action="append", required=True,
+                        help="department code (repeat for more); bootstrap provisions every department")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = load_config()
-    codes = args.department or department_codes(config)
+    codes = checked_codes(args.department)
     if args.command == "provision":
         print(json.dumps(provision(config, codes)))
     else:

@@ -2,8 +2,10 @@
 all need to agree on — the towns, the departments (承办单位) suggestions are routed to and that
 subscribe to them (contracts/departments_amqp.py), the suggestion categories.
 
-Shared as code for now (issue 14 §4): a service imports this module, never another service's.
-Plain data, no I/O.
+The departments here are only the list a new platform starts with: the suggestion service
+seeds them once (its migration 0002) and owns them at run time (``PUT /api/v1/departments/{code}``;
+the others learn them from ``department_saved``). Towns and categories are shared as code (the
+categories are part of the filing contract). Plain data, no I/O.
 """
 from __future__ import annotations
 

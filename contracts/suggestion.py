@@ -297,6 +297,19 @@ class DepartmentSchema(Schema):
     short_name = fields.String()
     keywords = fields.List(fields.String())
     active = fields.Boolean()
+    version = fields.Integer(metadata={"description": "grows with every change"})
+
+
+class DepartmentSaveSchema(Strict):
+    """The whole department (PUT): a new code creates it, its queue and AMQP user."""
+    name = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    short_name = fields.String(load_default="", validate=validate.Length(max=20))
+    active = fields.Boolean(load_default=True, metadata={"description": "false: no new assignments, "
+                                                                        "no routing proposals"})
+
+
+class DepartmentSavedSchema(DepartmentSchema):
+    created = fields.Boolean()
 
 
 DepartmentPageSchema = page_of(DepartmentSchema, "DepartmentPageSchema")

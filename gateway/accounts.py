@@ -21,18 +21,19 @@ class AccountRepository:
             "ON CONFLICT (username) DO NOTHING",
             [tuple(a[c] for c in ACCOUNT_COLUMNS) for a in accounts])
 
-    def set_deputy_password(self, code, display_name, password_hash, deputy_version):
-        """Create the deputy's account, or give it a new password (revoking its tokens) and
-        re-activate it. False if the username belongs to an account that is not this deputy's."""
+    def issue_initial_password(self, username, role, subject, display_name, password_hash, subject_version):
+        """Create the account of ``role``/``subject``, or give it a new initial password (revoking
+        its tokens) and re-activate it; to be changed at the first sign-in. False if the username
+        belongs to an account of another role or subject."""
         self.cursor.execute(
             "INSERT INTO accounts (username, password_hash, role, subject, display_name, active, subject_version, "
-            "must_change_password) VALUES (%s, %s, 'deputy', %s, %s, true, %s, true) ON CONFLICT (username) DO UPDATE SET "
+            "must_change_password) VALUES (%s, %s, %s, %s, %s, true, %s, true) ON CONFLICT (username) DO UPDATE SET "
             "password_hash = EXCLUDED.password_hash, display_name = EXCLUDED.display_name, active = true, "
             "must_change_password = true, "
             "token_version = accounts.token_version + 1, "
             "subject_version = GREATEST(accounts.subject_version, EXCLUDED.subject_version) "
-            "WHERE accounts.role = 'deputy' AND accounts.subject = EXCLUDED.subject RETURNING username",
-            (code, password_hash, code, display_name, deputy_version))
+            "WHERE accounts.role = EXCLUDED.role AND accounts.subject = EXCLUDED.subject RETURNING username",
+            (username, password_hash, role, subject, display_name, subject_version))
         return self.cursor.fetchone() is not None
 
     def set_password(self, username, password_hash):
@@ -171,9 +172,23 @@ def issue_deputy_password(deputy, password_hash, uow):
     (must_change_password). Not for an inactive deputy."""
     if deputy.get("status", "active") != "active":
         raise Conflict(f"deputy {deputy['id']} is not active", {"status": deputy.get("status")})
+    _issue(uow, deputy["id"], "deputy", deputy["id"], deputy["name"], password_hash, deputy.get("version"))
+
+
+def issue_department_password(department, username, password_hash, uow):
+    """A department added after the demo (or whose staff lost the password) gets a sign-in
+    ``dept-<code>`` with a new initial password. Not for an inactive department."""
+    if not department.get("active", True):
+        raise Conflict(f"department {department['code']} is not active", {"active": False})
+    _issue(uow, username, "department", department["code"], department["name"], password_hash,
+           department.get("version"))
+
+
+def _issue(uow, username, role, subject, display_name, password_hash, subject_version):
     with uow:
-        if not uow.accounts.set_deputy_password(deputy["id"], deputy["name"], password_hash, deputy.get("version")):
-            raise Conflict(f"username {deputy['id']} belongs to another account", {"username": deputy["id"]})
+        if not uow.accounts.issue_initial_password(username, role, subject, display_name, password_hash,
+                                                   subject_version):
+            raise Conflict(f"username {username} belongs to another account", {"username": username})
         uow.commit()
 
 

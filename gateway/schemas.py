@@ -78,10 +78,11 @@ class HealthSchema(Schema):
     unavailable = fields.List(fields.String())
 
 
-class DeputyAccountSchema(Schema):
-    username = fields.String(metadata={"description": "the deputy code"})
+class InitialAccountSchema(Schema):
+    username = fields.String(metadata={"description": "the deputy code, or dept-<code> for a department"})
     role = fields.String(metadata={"example": "deputy"})
-    initial_password = fields.String(metadata={"description": "shown only in this answer; hand it to the deputy"})
+    initial_password = fields.String(metadata={"description": "shown only in this answer; hand it over in person; "
+                                                              "it must be changed at the first sign-in"})
 
 
 class PasswordChangeSchema(Schema):

@@ -32,7 +32,7 @@ from gateway.api import api, json_body, query_args
 from gateway.auth import hash_password, issue_token, read_token
 from gateway.errors import TooManyRequests, Unauthenticated
 from gateway.passwords import check_new_password
-from gateway.schemas import (DashboardSchema, DeputyAccountSchema, MeSchema, PasswordChangedSchema,
+from gateway.schemas import (DashboardSchema, InitialAccountSchema, MeSchema, PasswordChangedSchema,
                              PasswordChangeSchema, SessionSchema, SignedOutSchema, TokenRequestSchema, TokenSchema)
 from gateway.sessions import SESSION_COOKIE, cleared_session_cookie, csrf_token, session_cookie
 from gateway.signin import ThrottlePolicy, password_matches, throttle_keys
@@ -40,7 +40,7 @@ from gateway.token_check import TokenCheck
 from kernel.config import is_production
 from kernel.consumer import subscribe
 from kernel.db import Database
-from kernel.errors import ValidationFailed, load_payload
+from kernel.errors import NotFound, ValidationFailed, load_payload
 from kernel.rpc import ServiceRpc
 from kernel.service import PlatformService
 from kernel.web import http, json_response
@@ -182,16 +182,33 @@ class GatewayService(NewsRoutes, MediaRoutes, PortalRoutes, PortalResultsRoutes,
         return self.rpc.call("deputy", "register_deputy", payload=json_body(request),
                              idempotency_key=request.headers.get("Idempotency-Key"))
 
-    @api("POST", "/api/v1/deputies/<deputy_id>/account", roles=STAFF, tag="deputies", response=DeputyAccountSchema,
+    @api("POST", "/api/v1/deputies/<deputy_id>/account", roles=STAFF, tag="deputies", response=InitialAccountSchema,
          summary="Give a deputy a sign-in (username = deputy code) with a new initial password, shown once; "
                  "calling it again resets the password")
     def issue_deputy_account(self, request, principal, deputy_id):
         deputy = self.rpc.call("deputy", "get_deputy", deputy_id=deputy_id)  # 404 for an unknown deputy
+        return self._issue_initial_password(
+            deputy["id"], "deputy", lambda password_hash: accounts.issue_deputy_password(deputy, password_hash, self.db()))
+
+    @api("POST", "/api/v1/departments/<code>/account", roles=STAFF, tag="suggestions", response=InitialAccountSchema,
+         summary="Give a department's staff a sign-in (username dept-<code>) with a new initial password, shown "
+                 "once; calling it again resets the password")
+    def issue_department_account(self, request, principal, code):
+        department = next((d for d in self.rpc.call("suggestion", "list_departments")["items"] if d["code"] == code),
+                          None)
+        if department is None:
+            raise NotFound(f"department {code} not found", {"code": code})
+        username = f"dept-{code}"
+        return self._issue_initial_password(username, "department", lambda password_hash:
+                                            accounts.issue_department_password(department, username, password_hash,
+                                                                               self.db()))
+
+    def _issue_initial_password(self, username, role, store):
         password = secrets.token_urlsafe(12)
-        check_new_password(password, deputy["id"], field="initial_password")
-        accounts.issue_deputy_password(deputy, eventlet.tpool.execute(hash_password, password), self.db())
-        self.token_check.forget_account(deputy["id"])
-        return {"username": deputy["id"], "role": "deputy", "initial_password": password}
+        check_new_password(password, username, field="initial_password")
+        store(eventlet.tpool.execute(hash_password, password))
+        self.token_check.forget_account(username)
+        return {"username": username, "role": role, "initial_password": password}
 
     @api("PATCH", "/api/v1/deputies/<deputy_id>", roles=STAFF,
          summary="Change a deputy (send version to make it conditional: 409 if changed meanwhile)",

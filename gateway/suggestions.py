@@ -5,7 +5,9 @@ The actor (who is asking) goes to the service as a plain dict; the service enfor
 see and do what (a deputy their own, a department its own assignments, staff all)."""
 from gateway.api import api, json_body, query_args  # noqa: F401
 from kernel.errors import load_payload
-from contracts.suggestion import (AssignSchema, ContentSchema, DepartmentPageSchema, EvaluationSchema,
+from gateway.portal import changes_portal_pages
+from contracts.suggestion import (AssignSchema, ContentSchema, DepartmentPageSchema, DepartmentSavedSchema,
+                                  DepartmentSaveSchema, EvaluationSchema,
                                   ExtensionDecisionSchema, ExtensionRequestSchema, InboxPageSchema,
                                   InboxQuerySchema, OverduePageSchema, PageQuerySchema, ProposalPageSchema,
                                   ReasonSchema, ReplySchema, ReviewSchema, RoutingRulePageSchema,
@@ -140,6 +142,15 @@ class SuggestionRoutes:
          summary="The county departments suggestions are assigned to")
     def list_departments(self, request, principal):
         return self.rpc.call("suggestion", "list_departments")
+
+    @api("PUT", "/api/v1/departments/<code>", roles=STAFF, tag=TAG, body=DepartmentSaveSchema,
+         response=DepartmentSavedSchema,
+         summary="Add a department (its queue and AMQP user are provisioned first) or change its name, short "
+                 "name or whether it takes new assignments; other services learn it from department_saved")
+    @changes_portal_pages
+    def save_department(self, request, principal, code):
+        return self.rpc.call("suggestion", "save_department", actor=principal.as_actor(), code=code,
+                             payload=json_body(request))
 
     @api("GET", "/api/v1/departments/<code>/inbox", roles=("department", "staff"), tag=TAG,
          query=InboxQuerySchema, response=InboxPageSchema,

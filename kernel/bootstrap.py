@@ -84,7 +84,8 @@ def migration_dirs(module_name):
     module_dir = os.path.dirname(module.__file__)
     dirs = [KERNEL_MIGRATIONS]
     for cls in service_classes(module):
-        dirs.extend(d for d in getattr(cls, "migration_dirs", ()) if d not in dirs)
+        for klass in reversed(cls.__mro__):   # every mixin's, not only the first one found
+            dirs.extend(d for d in vars(klass).get("migration_dirs", ()) if d not in dirs)
     own = os.path.join(module_dir, "migrations")
     if os.path.isdir(own):
         dirs.append(own)

@@ -4,50 +4,25 @@ service's events. A service mixes in ``DeputyDirectoryKeeper``: it gets the tabl
 schema (``deputy_directory_migrations/``, applied by bootstrap), the idempotent handlers
 and two RPC queries.
 
-An event applies once (``claim_event``) and never moves a row back to an older version,
-so redelivery and out-of-order delivery are both harmless.
+Rows apply once and only move forward in version (kernel/directory.py).
 """
 import os
 
 from contracts.events import deputy as deputy_events
 from kernel.consumer import rpc, subscribe
+from kernel.directory import VersionedDirectory, apply_directory_event
 
 DIRECTORY_FIELDS = ("code", "name", "level", "town", "station_code", "term", "status", "version")
 
 
-class DeputyDirectoryRepository:
-    def __init__(self, cursor):
-        self.cursor = cursor
-
-    def upsert(self, row):
-        values = [row.get(name) for name in DIRECTORY_FIELDS]
-        self.cursor.execute(
-            "INSERT INTO deputy_directory (" + ", ".join(DIRECTORY_FIELDS) + ", updated_at) VALUES ("
-            + ", ".join(["%s"] * len(DIRECTORY_FIELDS)) + ", now()) "
-            "ON CONFLICT (code) DO UPDATE SET "
-            + ", ".join(f"{n} = EXCLUDED.{n}" for n in DIRECTORY_FIELDS[1:])
-            + ", updated_at = now(), applied_count = deputy_directory.applied_count + 1 "
-            "WHERE deputy_directory.version < EXCLUDED.version", values)
-
-    def get(self, code):
-        self.cursor.execute("SELECT " + ", ".join(DIRECTORY_FIELDS) + ", applied_count "
-                            "FROM deputy_directory WHERE code = %s", (code,))
-        row = self.cursor.fetchone()
-        return dict(zip(DIRECTORY_FIELDS + ("applied_count",), row)) if row else None
-
-    def count(self):
-        self.cursor.execute("SELECT count(*) FROM deputy_directory")
-        return self.cursor.fetchone()[0]
+class DeputyDirectoryRepository(VersionedDirectory):
+    table = "deputy_directory"
+    fields = DIRECTORY_FIELDS
 
 
 def apply_deputy_event(envelope, consumer, uow):
-    """Handle ``deputy_registered`` / ``deputy_updated``; True if it changed anything."""
-    with uow:
-        if not uow.claim_event(consumer, envelope["event_id"]):
-            return False
-        uow.deputy_directory.upsert(envelope["data"])
-        uow.commit()
-    return True
+    """Handle ``deputy_registered`` / ``deputy_updated``; True if it was new to ``consumer``."""
+    return apply_directory_event(envelope, consumer, uow, "deputy_directory")
 
 
 def lookup(code, uow):
@@ -58,8 +33,6 @@ def lookup(code, uow):
 def size(uow):
     with uow:
         return uow.deputy_directory.count()
-
-
 
 
 class DeputyDirectoryKeeper:

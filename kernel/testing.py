@@ -43,3 +43,33 @@ class FakeUnitOfWork(UnitOfWork):
 
     def event_types(self):
         return [envelope["type"] for envelope in self.published]
+
+
+class FakeDirectory:
+    """In memory, a kernel.directory.VersionedDirectory (deputy or department directory): rows
+    by code that only move forward in version."""
+
+    def __init__(self, rows=()):
+        self.rows = {row["code"]: {**row, "applied_count": 1} for row in rows}
+        self.upserts = 0
+
+    def upsert(self, row):
+        self.upserts += 1
+        current = self.rows.get(row["code"])
+        if current is None:
+            self.rows[row["code"]] = {**row, "applied_count": 1}
+        elif current["version"] < row["version"]:
+            self.rows[row["code"]] = {**row, "applied_count": current["applied_count"] + 1}
+
+    def get(self, code):
+        return self.rows.get(code)
+
+    def all(self):
+        return [self.rows[code] for code in sorted(self.rows)]
+
+    def count(self):
+        return len(self.rows)
+
+    def names(self, short=False):
+        return {code: (row.get("short_name") if short and row.get("short_name") else row["name"])
+                for code, row in self.rows.items()}

@@ -52,8 +52,8 @@ os.environ.update({
 
 from kernel.bootstrap import bootstrap  # noqa: E402
 from kernel.config import load_config  # noqa: E402
-from tests.support.platform import (Client, PlatformProcesses, free_port, reset_database,  # noqa: E402
-                                    reset_vhost)
+from tests.support.platform import (Client, PlatformProcesses, departments_known_everywhere,  # noqa: E402
+                                    free_port, reset_database, reset_vhost)
 
 
 # The browser run collects only tests/browser; the main run everything else.
@@ -112,6 +112,7 @@ def platform(demo_loaded):
     log_dir = tempfile.mkdtemp(prefix="renda-e2e-")
     processes = PlatformProcesses(dict(os.environ), log_dir)
     processes.start_all()
+    departments_known_everywhere(demo_loaded["DATABASE_URL"])
     yield processes
     processes.stop_all()
 

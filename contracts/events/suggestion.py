@@ -30,6 +30,9 @@ OVERDUE = "suggestion_overdue"
 # once per quarter after it ended (Beijing time): {year, quarter, statistics: the by-department
 # answer of the statistics RPC as of that day}; the news service drafts the quarter's report from it
 QUARTER_CLOSED = "suggestion_quarter_closed"
+# a department (承办单位) created or changed by staff; the suggestion service owns the list, the
+# others keep what they need of it from this event (the deputy service: names for its notices)
+DEPARTMENT_SAVED = "department_saved"
 
 DEPARTMENTS_EXCHANGE = "suggestion.departments"
 
@@ -159,11 +162,19 @@ class QuarterClosed(Payload):
     statistics = fields.Dict(required=True, metadata={"description": "the by-department statistics as of that day"})
 
 
+class DepartmentSaved(Payload):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    short_name = fields.String(required=True, metadata={"description": "'' when it has none"})
+    active = fields.Boolean(required=True, metadata={"description": "false: no new assignments reach it"})
+    version = fields.Integer(required=True, metadata={"description": "grows with every change: keep the highest"})
+
+
 PAYLOADS = {
     SUBMITTED: Submitted, ACCEPTED: Accepted, REJECTED: Rejected, MERGED: Merged, ROUTED: Routed,
     ASSIGNED: Assigned, ACKNOWLEDGED: ForDepartment, RETURNED: Returned, EXTENSION_REQUESTED: ExtensionRequested,
     EXTENSION_DECIDED: ExtensionDecided, VIEW_SENT: ViewSent, REPLIED: Replied, FOLLOWED_UP: FollowedUp,
     EVALUATED: Evaluated, REHANDLING_OPENED: RehandlingOpened, CLOSED: SuggestionPayload, WITHDRAWN: Withdrawn,
-    DUE_SOON: DueSoon, OVERDUE: Overdue, QUARTER_CLOSED: QuarterClosed,
+    DUE_SOON: DueSoon, OVERDUE: Overdue, QUARTER_CLOSED: QuarterClosed, DEPARTMENT_SAVED: DepartmentSaved,
 }
 ALL = tuple(PAYLOADS)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from contracts.events import budget as budget_events
 from contracts.events import suggestion as suggestion_events
-from contracts.reference import DEPARTMENTS
 from kernel.errors import Forbidden, NotFound
 
 CONSUMER = "deputy.notifications"
@@ -39,7 +38,6 @@ NOTIFIED_EVENTS = (
     suggestion_events.WITHDRAWN,            # co-signers hear that the lead withdrew it
 )
 
-DEPARTMENT_NAMES = {d["code"]: d.get("short_name") or d["name"] for d in DEPARTMENTS}
 ROLE_NAMES = {"lead": "主办", "co": "协办", "separate": "分办"}
 REPLY_CATEGORIES = {"A": "已解决或采纳", "B": "正在解决或列入计划", "C": "因条件限制留作参考",
                     "D": "其他"}
@@ -71,9 +69,9 @@ class Notification:
 
 
 # -- composing the texts ----------------------------------------------------------------------
-def department_name(code, data=None):
-    names = (data or {}).get("department_names") or {}
-    return names.get(code) or DEPARTMENT_NAMES.get(code) or code
+def department_name(code, departments=None):
+    """``departments``: {code: short name} from the department directory; an unknown code shows as is."""
+    return (departments or {}).get(code) or code
 
 
 def _ref(data):
@@ -92,24 +90,25 @@ def _reason(reason):
     return REJECTION_REASONS.get(reason, reason)
 
 
-def _assignments(data):
+def _assignments(data, departments):
     parts, dues = [], set()
     for item in data.get("assignments") or []:
         role = ROLE_NAMES.get(item.get("role"), "")
-        parts.append(department_name(item.get("department"), data) + (f"（{role}）" if role else ""))
+        parts.append(department_name(item.get("department"), departments) + (f"（{role}）" if role else ""))
         if item.get("due_date"):
             dues.add(str(item["due_date"])[:10])
     if not parts:
-        parts = [department_name(code, data) for code in data.get("departments") or []]
+        parts = [department_name(code, departments) for code in data.get("departments") or []]
     return "、".join(parts), sorted(dues)
 
 
-def compose(event_type, data, code, names=None):
+def compose(event_type, data, code, names=None, departments=None):
     """``(subject, body)`` of the notice ``code`` gets for this event, or None when this
-    event says nothing to that deputy. ``names`` maps deputy codes to names."""
+    event says nothing to that deputy. ``names`` maps deputy codes to names, ``departments``
+    department codes to short names."""
     names = names or {}
     ref, your = _ref(data), _your(data, code)
-    dept = department_name(data.get("department"), data) if data.get("department") else ""
+    dept = department_name(data.get("department"), departments) if data.get("department") else ""
     if event_type == suggestion_events.SUBMITTED:
         if data.get("lead_deputy") == code:
             return None
@@ -129,7 +128,7 @@ def compose(event_type, data, code, names=None):
         return "建议已并案办理", (f"{your}{ref}已与建议{into}并案办理，承办单位将一并答复，"
                              "您仍会收到答复并可作出评价。")
     if event_type == suggestion_events.ASSIGNED:
-        where, dues = _assignments(data)
+        where, dues = _assignments(data, departments)
         due = f"，答复期限 {dues[0]}" if len(dues) == 1 else (f"，答复期限 {dues[0]} 至 {dues[-1]}" if dues else "")
         return "建议已交办", f"{your}{ref}已交办至 {where}{due}。"
     if event_type == suggestion_events.EXTENSION_DECIDED:
@@ -171,14 +170,15 @@ def recipients(data):
     return result
 
 
-def notifications_for(envelope, contacts, email_enabled):
+def notifications_for(envelope, contacts, email_enabled, departments=None):
     """The inbox rows an event makes. ``contacts`` maps deputy codes to
-    ``{"name", "email"}`` (codes the roster does not know get no e-mail)."""
+    ``{"name", "email"}`` (codes the roster does not know get no e-mail); ``departments``
+    department codes to short names."""
     data, event_type = envelope.get("data") or {}, envelope["type"]
     names = {code: c.get("name") for code, c in contacts.items()}
     rows = []
     for code in recipients(data):
-        text = compose(event_type, data, code, names)
+        text = compose(event_type, data, code, names, departments)
         if text is None:
             continue
         email = (contacts.get(code) or {}).get("email")
@@ -246,7 +246,7 @@ def record_suggestion_event(envelope, uow, email_enabled=False, consumer=CONSUME
             return 0
         lookup = codes + ([data["lead_deputy"]] if data.get("lead_deputy") else [])
         contacts = uow.notifications.contacts(lookup)
-        rows = notifications_for(envelope, contacts, email_enabled)
+        rows = notifications_for(envelope, contacts, email_enabled, uow.department_directory.names(short=True))
         added = uow.notifications.add_many(rows) if rows else 0
         uow.commit()
     return added

@@ -1,4 +1,5 @@
 """SQL for the deputy schema. Returns domain objects."""
+from kernel.department_directory import DepartmentDirectoryRepository
 from kernel.sqlwhere import Where
 from services.deputy.domain import Deputy, Station
 from services.deputy.duty_repository import DutyRepository
@@ -81,4 +82,4 @@ class StationRepository:
 
 REPOSITORIES = {"deputies": DeputyRepository, "stations": StationRepository,
                 "notifications": NotificationRepository, "duty": DutyRepository,
-                "voters": VoterRepository}
+                "voters": VoterRepository, "department_directory": DepartmentDirectoryRepository}

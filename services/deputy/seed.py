@@ -3,7 +3,9 @@ so that every deputy is announced by a ``deputy_registered`` event; then the dem
 (reception days, activities, voters' opinions: services/deputy/duty_demo.py)."""
 from datetime import datetime, timezone
 
+from contracts import reference
 from kernel.db import PostgresUnitOfWork, make_pool
+from kernel.department_directory import seed_starting_list
 from kernel.config import service_dsn
 from demo import county as demo
 from services.deputy import duty_demo, handlers, voters
@@ -16,6 +18,7 @@ def load_demo(config):
     try:
         uow = PostgresUnitOfWork(pool, "deputy", REPOSITORIES, correlation_id="demo-seed")
         added = handlers.load_roster(demo.generate_stations(), demo.generate_deputies(), uow)
+        seed_starting_list(reference.DEPARTMENTS, uow)    # the demo forwards voters' opinions to departments
         duty = duty_demo.load(uow, voters.today_in_beijing(datetime.now(timezone.utc)))
     finally:
         pool.close()

@@ -2,6 +2,7 @@
 
 from kernel.consumer import rpc
 from kernel.db import Database
+from kernel.department_directory import DepartmentDirectoryKeeper
 from kernel.outbox import OutboxRelay
 from kernel.service import PlatformService
 from kernel.errors import load_payload as load
@@ -16,7 +17,8 @@ from contracts.deputy import (DeputyCreateSchema, DeputyListQuerySchema,
 
 
 
-class DeputyService(DutyKeeper, VoterKeeper, NotificationKeeper, PortalKeeper, PlatformService):
+class DeputyService(DutyKeeper, VoterKeeper, NotificationKeeper, PortalKeeper, DepartmentDirectoryKeeper,
+                    PlatformService):
     name = "deputy"
     db_extensions = ("pg_trgm",)  # trigram index for searching names (created by bootstrap)
 

@@ -2,12 +2,10 @@
 from datetime import datetime, timezone
 
 from contracts.events import deputy as events
-from contracts.reference import DEPARTMENTS
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.deputy import duty_handlers, voters
 
 _ERRORS = {"conflict": Conflict, "unprocessable": Unprocessable, "forbidden": Forbidden}
-DEPARTMENT_NAMES = {d["code"]: d["name"] for d in DEPARTMENTS}
 
 
 def _raise(rule):
@@ -200,10 +198,11 @@ def act(tracking_code, action, command, actor, uow):
             changes["answer"] = command["answer"]
         elif action == "forward":
             if command["to"] == "department":
-                if command.get("department") not in DEPARTMENT_NAMES:
+                department = uow.department_directory.get(command.get("department") or "")
+                if department is None or not department["active"]:
                     raise Unprocessable("unknown department",
-                                        {"department": [f"one of the departments ({len(DEPARTMENT_NAMES)} codes)"]})
-                target = DEPARTMENT_NAMES[command["department"]]
+                                        {"department": [f"no active department {command.get('department')}"]})
+                target = department["name"]
                 changes["department"] = command["department"]
             else:
                 station = uow.stations.get(row["station_code"])

@@ -5,6 +5,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from contracts.departments_amqp import DEPARTMENT_CODE
 from contracts.events import suggestion as events
 from kernel.errors import Conflict, Forbidden, NotFound, Unprocessable, ValidationFailed
 from services.suggestion import domain
@@ -231,8 +232,11 @@ def assign(suggestion_id, command, actor, uow, settings=None, now=None):
 def _assign(uow, s, wanted, actor, now, due_date=None, auto=False):
     errors = {}
     for index, item in enumerate(wanted):
-        if uow.departments.get(item["department"]) is None:
+        department = uow.departments.get(item["department"])
+        if department is None:
             errors.setdefault("department", []).append(f"unknown department {item['department']}")
+        elif not department.get("active", True):
+            errors.setdefault("department", []).append(f"{item['department']} no longer takes assignments")
         elif s.assignment_of(item["department"]) is not None:
             errors.setdefault("department", []).append(f"{item['department']} is already assigned")
     codes = [item["department"] for item in wanted]
@@ -599,6 +603,34 @@ def deputy_summary(code, actor, uow, limit=5):
 def list_departments(uow):
     with uow:
         return uow.departments.all()
+
+
+def save_department(code, command, actor, uow, provision=None):
+    """Create or change a department (staff): ``command`` is the whole department (name,
+    short_name, active). A change emits ``department_saved``; saving what is already stored
+    emits nothing. A new department's queue and AMQP user are provisioned (``provision(code)``)
+    before its row commits: the relay publishes department copies without the mandatory
+    flag, so a queue declared later would miss the first assignments. Returns (department,
+    created)."""
+    domain.require_staff(actor)
+    if not DEPARTMENT_CODE.match(code):
+        raise Unprocessable("bad department code", {"code": ["lower-case letters, digits, - or _; "
+                                                             "starts with a letter; at most 32"]})
+    wanted = {"name": command["name"].strip(), "short_name": (command.get("short_name") or "").strip(),
+              "active": command.get("active", True)}
+    if not wanted["name"]:
+        raise Unprocessable("the name is empty", {"name": ["must not be blank"]})
+    with uow:
+        before = uow.departments.get(code, for_update=True)
+        if before is not None and all(before[k] == v for k, v in wanted.items()):
+            return before, False
+        if before is None and provision is not None:
+            provision(code)
+        saved = uow.departments.save(code, **wanted)
+        uow.emit(events.DEPARTMENT_SAVED, {k: saved[k] for k in ("code", "name", "short_name", "active", "version")},
+                 aggregate_id=code)
+        uow.commit()
+    return saved, before is None
 
 
 # -- routing rules -------------------------------------------------------------------------------------

@@ -256,23 +256,31 @@ class SuggestionRepository:
             (due_soon_at, overdue_at, assignment_id))
 
 
+DEPARTMENT_COLUMNS = ("code", "name", "short_name", "keywords", "active", "version")
+
+
 class DepartmentRepository:
     def __init__(self, cursor):
         self.cursor = cursor
 
     def all(self):
-        self.cursor.execute("SELECT code, name, short_name, keywords, active FROM departments ORDER BY code")
-        return [dict(zip(("code", "name", "short_name", "keywords", "active"), r)) for r in self.cursor.fetchall()]
+        self.cursor.execute(f"SELECT {', '.join(DEPARTMENT_COLUMNS)} FROM departments ORDER BY code")
+        return [dict(zip(DEPARTMENT_COLUMNS, r)) for r in self.cursor.fetchall()]
 
-    def get(self, code):
-        self.cursor.execute("SELECT code, name, short_name, keywords, active FROM departments WHERE code = %s",
-                            (code,))
+    def get(self, code, for_update=False):
+        self.cursor.execute(f"SELECT {', '.join(DEPARTMENT_COLUMNS)} FROM departments WHERE code = %s"
+                            + (" FOR UPDATE" if for_update else ""), (code,))
         row = self.cursor.fetchone()
-        return dict(zip(("code", "name", "short_name", "keywords", "active"), row)) if row else None
+        return dict(zip(DEPARTMENT_COLUMNS, row)) if row else None
 
-    def add(self, code, name, short_name="", keywords=()):
-        self.cursor.execute("INSERT INTO departments (code, name, short_name, keywords) VALUES (%s, %s, %s, %s) "
-                            "ON CONFLICT (code) DO NOTHING", (code, name, short_name, list(keywords)))
+    def save(self, code, name, short_name, active):
+        """Insert or change a department; the version grows with every save."""
+        self.cursor.execute(
+            "INSERT INTO departments (code, name, short_name, active) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, short_name = EXCLUDED.short_name, "
+            "active = EXCLUDED.active, version = departments.version + 1 "
+            f"RETURNING {', '.join(DEPARTMENT_COLUMNS)}", (code, name, short_name, active))
+        return dict(zip(DEPARTMENT_COLUMNS, self.cursor.fetchone()))
 
 
 RULE_COLUMNS = ("id", "category", "keywords", "department", "role", "weight", "active")
@@ -288,8 +296,10 @@ class RoutingRuleRepository:
         return rule
 
     def all(self, active_only=False):
+        """``active_only``: the rules routing uses — active ones of departments that are active."""
         self.cursor.execute("SELECT " + ", ".join(RULE_COLUMNS) + " FROM routing_rules"
-                            + (" WHERE active" if active_only else "") + " ORDER BY id")
+                            + (" WHERE active AND department IN (SELECT code FROM departments WHERE active)"
+                               if active_only else "") + " ORDER BY id")
         return [self._row(r) for r in self.cursor.fetchall()]
 
     def get(self, rule_id):

@@ -17,10 +17,11 @@ from kernel.timers import ConfiguredTimer
 from kernel.errors import load_payload as load
 from services.suggestion import handlers
 from services.suggestion.handlers import SuggestionSettings
+from services.suggestion.provisioning import provision_departments, provisioner
 from services.suggestion.repository import REPOSITORIES
-from contracts.suggestion import (AssignSchema, ContentSchema, EvaluationSchema, ExtensionDecisionSchema,
-                                  ExtensionRequestSchema, InboxQuerySchema, PageQuerySchema, ReasonSchema,
-                                  ReplySchema, ReviewSchema, RoutingRuleSchema, SimilarQuerySchema,
+from contracts.suggestion import (AssignSchema, ContentSchema, DepartmentSaveSchema, DepartmentSavedSchema,
+                                  EvaluationSchema, ExtensionDecisionSchema, ExtensionRequestSchema, InboxQuerySchema,
+                                  PageQuerySchema, ReasonSchema, ReplySchema, ReviewSchema, RoutingRuleSchema, SimilarQuerySchema,
                                   SuggestionCreateSchema, SuggestionListQuerySchema, SuggestionSourceSchema,
                                   WithdrawSchema)
 from services.suggestion.stats import SuggestionStatistics, close_ended_quarter
@@ -32,6 +33,7 @@ OVERDUE_GAUGE = work_gauge("suggestion_overdue_assignments", "Open assignments p
 
 class SuggestionService(SuggestionStatistics, deputy_directory.DeputyDirectoryKeeper, PlatformService):
     name = "suggestion"
+    topology_hooks = (provision_departments,)   # it owns the departments, so their queues and users
     db_extensions = ("pg_trgm",)  # trigram similarity for duplicate detection
 
     db = Database(REPOSITORIES)
@@ -137,6 +139,12 @@ class SuggestionService(SuggestionStatistics, deputy_directory.DeputyDirectoryKe
     def list_departments(self):
         items = handlers.list_departments(self.db(readonly=True))
         return {"items": items, "total": len(items)}
+
+    @rpc
+    def save_department(self, actor, code, payload):
+        department, created = handlers.save_department(code, load(DepartmentSaveSchema(), payload), actor, self.db(),
+                                                       provisioner(self.config))
+        return DepartmentSavedSchema().dump(dict(department, created=created))
 
     @rpc
     def department_inbox(self, actor, code, query=None):

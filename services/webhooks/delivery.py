@@ -61,8 +61,9 @@ class DepartmentEventConsumer(Consumer):
         super().__init__(queue, requeue_on_error=True, **kwargs)
 
     def setup(self):
-        declared = departments_amqp.declare_queues(self.container.config)
-        log.info("department queues declared: %d", declared)
+        # its own queue only (with the exchanges); the departments' queues are the suggestion
+        # service's, which owns the departments
+        departments_amqp.declare_queues(self.container.config, codes=())
         super().setup()
 
     def handle_message(self, body, message):

@@ -22,6 +22,12 @@ def _plain(value):
     return value
 
 
+def known_departments(uow):
+    """The codes of the departments the suggestion service has told this one about."""
+    with uow:
+        return set(uow.department_directory.names())
+
+
 def check_access(actor, department, departments):
     if department not in departments:
         raise NotFound(f"no department {department}", {"department": department})

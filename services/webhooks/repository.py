@@ -1,4 +1,5 @@
 """SQL for the webhooks schema."""
+from kernel.department_directory import DepartmentDirectoryRepository
 from kernel.sqlwhere import Where
 from services.webhooks.domain import Webhook
 
@@ -111,7 +112,8 @@ class DeliveryRepository:
         return items, total
 
 
-REPOSITORIES = {"webhooks": WebhookRepository, "deliveries": DeliveryRepository}
+REPOSITORIES = {"webhooks": WebhookRepository, "deliveries": DeliveryRepository,
+                "department_directory": DepartmentDirectoryRepository}
 
 
 class DeliveryQueue:

@@ -3,17 +3,19 @@
 Consumes the department copies of suggestion events (exchange ``suggestion.departments``),
 stores a delivery per interested webhook, and POSTs each one signed with the webhook's
 own secret, with retries and back-off, then dead (see services/webhooks/delivery.py).
-Its bootstrap hook declares the department queues and users (departments_amqp).
+It learns which departments exist from the suggestion service's ``department_saved`` events
+(kernel/department_directory.py); the suggestion service, which owns them, provisions their
+queues and AMQP users.
 """
 import logging
 
 from kernel.consumer import rpc
 from kernel.db import Database, make_pool
+from kernel.department_directory import DepartmentDirectoryKeeper
 from kernel.metrics import set_work_gauge, work_gauge
 from kernel.service import PlatformService
 from kernel.timers import ConfiguredTimer
 from kernel.errors import load_payload as load
-from contracts import departments_amqp
 from services.webhooks import handlers
 from services.webhooks.delivery import WebhookDispatcher, consume_department_events
 from services.webhooks.repository import REPOSITORIES
@@ -36,15 +38,14 @@ class WebhooksDatabase(Database):
         self.pool = make_pool(self.dsn, size, f"{self.service}-pool")
 
 
-class WebhooksService(PlatformService):
+class WebhooksService(DepartmentDirectoryKeeper, PlatformService):
     name = "webhooks"
-    topology_hooks = (departments_amqp.provision,)
 
     db = WebhooksDatabase(REPOSITORIES)
     dispatcher = WebhookDispatcher()
 
     def _departments(self):
-        return set(departments_amqp.department_codes(self.config))
+        return handlers.known_departments(self.db(readonly=True))
 
     def _readiness(self):
         body = super()._readiness()

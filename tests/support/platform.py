@@ -131,6 +131,19 @@ class EventProbe:
 PR_SET_PDEATHSIG = 1
 
 
+def departments_known_everywhere(admin_url, keepers=("deputy", "webhooks")):
+    """Wait until every service keeping a department directory has every department at the
+    suggestion service's version (they learn them from ``department_saved`` once the
+    suggestion service's relay runs), so tests that name a department do not race that."""
+    def caught_up():
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            return all(conn.execute(sql.SQL(
+                "SELECT NOT EXISTS (SELECT 1 FROM suggestion.departments s WHERE NOT EXISTS ("
+                "SELECT 1 FROM {}.department_directory d WHERE d.code = s.code AND d.version >= s.version))").format(
+                    sql.Identifier(keeper))).fetchone()[0] for keeper in keepers)
+    eventually(caught_up, 60, "every department in the deputy and webhooks services' directories")
+
+
 def die_with_parent(parent_pid):
     """A preexec_fn: the child gets SIGTERM when the test run that started it dies. Without it a
     killed pytest (a CI time-out, ``timeout``, Ctrl-C twice) leaves a platform running against the

@@ -3,7 +3,6 @@ import re
 
 import pytest
 
-from contracts.reference import DEPARTMENTS
 from contracts import departments_amqp as d
 
 
@@ -24,12 +23,11 @@ def test_read_permission_matches_only_the_departments_own_queues():
         assert not pattern.search(other), other
 
 
-def test_every_seeded_department_and_extra_ones():
-    codes = d.department_codes({"EXTRA_DEPARTMENTS": "newdept, edu,"})
-    assert codes[:len(DEPARTMENTS)] == [x["code"] for x in DEPARTMENTS] and codes[-1] == "newdept"
-    assert len(codes) == len(set(codes))
-    with pytest.raises(ValueError):
-        d.department_codes({"EXTRA_DEPARTMENTS": "Bad Code"})
+def test_codes_are_checked_and_each_provisioned_once():
+    assert d.checked_codes(["edu", "grain", "edu"]) == ["edu", "grain"]
+    for bad in ("Bad Code", "9lives", "x" * 33, ""):
+        with pytest.raises(ValueError):
+            d.checked_codes(["edu", bad])
 
 
 def test_each_department_has_its_own_password_and_uri():

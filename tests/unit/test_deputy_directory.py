@@ -3,27 +3,7 @@ work. Each rule is checked on real PostgreSQL too, by the test of the same name 
 ``_on_postgres`` in tests/integration/test_unit_of_work_on_postgres.py."""
 from kernel import deputy_directory
 from kernel.envelope import new_envelope
-from kernel.testing import FakeUnitOfWork
-
-
-class FakeDirectory:
-    def __init__(self):
-        self.rows = {}
-        self.upserts = 0
-
-    def upsert(self, row):
-        self.upserts += 1
-        current = self.rows.get(row["code"])
-        if current is None:
-            self.rows[row["code"]] = {**row, "applied_count": 1}
-        elif current["version"] < row["version"]:
-            self.rows[row["code"]] = {**row, "applied_count": current["applied_count"] + 1}
-
-    def get(self, code):
-        return self.rows.get(code)
-
-    def count(self):
-        return len(self.rows)
+from kernel.testing import FakeDirectory, FakeUnitOfWork
 
 
 def event(event_type="deputy_registered", version=1, **data):

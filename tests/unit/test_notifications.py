@@ -6,8 +6,15 @@ import uuid
 import pytest
 
 from kernel.errors import Forbidden, NotFound
-from kernel.testing import FakeUnitOfWork
+from kernel.testing import FakeDirectory, FakeUnitOfWork
 from services.deputy import notifications as n
+
+
+DEPARTMENTS = {"edu": "教育局", "finance": "财政局", "health": "卫健局"}   # as the department directory gives them
+
+
+def compose(event_type, data, code, names=None):
+    return n.compose(event_type, data, code, names, departments=DEPARTMENTS)
 
 
 def envelope(event_type, **data):
@@ -59,61 +66,61 @@ def test_assigned_names_the_departments_their_roles_and_the_due_date():
     data = envelope("suggestion_assigned", assignments=[
         {"department": "edu", "role": "lead", "due_date": "2027-02-27"},
         {"department": "finance", "role": "co", "due_date": "2027-02-27"}])["data"]
-    subject, body = n.compose("suggestion_assigned", data, "D0001")
+    subject, body = compose("suggestion_assigned", data, "D0001")
     assert subject == "建议已交办"
     assert body == ("您领衔的建议《关于改善校车接送的建议》(19-3-012)已交办至 教育局（主办）、财政局（协办），"
                     "答复期限 2027-02-27。")
-    assert n.compose("suggestion_assigned", data, "D0002")[1].startswith("您的建议《")
+    assert compose("suggestion_assigned", data, "D0002")[1].startswith("您的建议《")
 
 
 def test_assigned_without_assignment_details_falls_back_to_department_codes():
     data = envelope("suggestion_assigned", departments=["edu", "new-unit"])["data"]
-    assert "已交办至 教育局、new-unit。" in n.compose("suggestion_assigned", data, "D0002")[1]
+    assert "已交办至 教育局、new-unit。" in compose("suggestion_assigned", data, "D0002")[1]
 
 
 @pytest.mark.parametrize("reason, shown", [("petition", "属信访或投诉事项"), ("内容不具体", "内容不具体"),
                                            ({"code": "empty", "label": "内容空泛"}, "内容空泛")])
 def test_rejection_tells_the_reason(reason, shown):
-    subject, body = n.compose("suggestion_rejected", envelope("x", reason=reason)["data"], "D0001")
+    subject, body = compose("suggestion_rejected", envelope("x", reason=reason)["data"], "D0001")
     assert subject == "建议未予立案" and body.endswith(f"经审查未予立案，原因：{shown}。")
 
 
 def test_rejection_note_is_added_to_the_reason_or_replaces_other():
     data = envelope("x", reason="petition", reason_text="请向信访局反映")["data"]
-    assert n.compose("suggestion_rejected", data, "D0001")[1].endswith("原因：属信访或投诉事项（请向信访局反映）。")
+    assert compose("suggestion_rejected", data, "D0001")[1].endswith("原因：属信访或投诉事项（请向信访局反映）。")
     data = envelope("x", reason="other", reason_text="超出本级职权")["data"]
-    assert n.compose("suggestion_rejected", data, "D0001")[1].endswith("原因：超出本级职权。")
+    assert compose("suggestion_rejected", data, "D0001")[1].endswith("原因：超出本级职权。")
 
 
 def test_reply_shows_the_department_and_category():
     data = envelope("suggestion_replied", department="health", reply_category="B", content="...")["data"]
-    assert n.compose("suggestion_replied", data, "D0002")[1] == (
+    assert compose("suggestion_replied", data, "D0002")[1] == (
         "卫健局已答复您的建议《关于改善校车接送的建议》(19-3-012)，答复类别 B（正在解决或列入计划）。"
         "请登录平台查看答复并作出评价。")
 
 
 def test_overdue_merged_closed_and_extension_texts():
-    assert "超过答复期限 2027-02-27" in n.compose(
+    assert "超过答复期限 2027-02-27" in compose(
         "suggestion_overdue", envelope("x", department="edu", due_date="2027-02-27")["data"], "D0001")[1]
-    merged = n.compose("suggestion_merged", envelope("x", merge_into="s-9", merge_into_number="19-3-001")["data"],
+    merged = compose("suggestion_merged", envelope("x", merge_into="s-9", merge_into_number="19-3-001")["data"],
                        "D0002")[1]
     assert "并案办理" in merged and "(19-3-001)" in merged and "仍会收到答复" in merged
-    assert n.compose("suggestion_closed", envelope("x")["data"], "D0001")[0] == "建议已办结"
-    assert n.compose("suggestion_extension_decided", envelope("x", department="edu", approved=False)["data"],
+    assert compose("suggestion_closed", envelope("x")["data"], "D0001")[0] == "建议已办结"
+    assert compose("suggestion_extension_decided", envelope("x", department="edu", approved=False)["data"],
                      "D0001") is None
-    assert "延长至 2027-05-27" in n.compose("suggestion_extension_decided", envelope(
+    assert "延长至 2027-05-27" in compose("suggestion_extension_decided", envelope(
         "x", department="edu", approved=True, due_date="2027-05-27")["data"], "D0001")[1]
 
 
 def test_submitted_tells_co_signers_only_with_the_lead_name():
     data = envelope("suggestion_submitted", actor={"role": "deputy", "subject": "D0001"})["data"]
-    assert n.compose("suggestion_submitted", data, "D0001") is None
-    assert n.compose("suggestion_submitted", data, "D0002", {"D0001": "张三"})[1] == \
+    assert compose("suggestion_submitted", data, "D0001") is None
+    assert compose("suggestion_submitted", data, "D0002", {"D0001": "张三"})[1] == \
         "张三代表领衔的建议《关于改善校车接送的建议》(19-3-012)已提交，您是联名代表。"
 
 
 def test_events_deputies_do_not_hear_about_compose_nothing():
-    assert n.compose("suggestion_acknowledged", envelope("x")["data"], "D0001") is None
+    assert compose("suggestion_acknowledged", envelope("x")["data"], "D0001") is None
 
 
 # -- recipients and e-mail status ---------------------------------------------------------------
@@ -147,7 +154,7 @@ def test_retry_delays_grow_exponentially_up_to_the_cap_and_give_up_after_max_att
 # -- use cases ----------------------------------------------------------------------------------
 def test_an_event_applies_once_even_when_delivered_twice():
     repo = FakeNotifications({"D0001": {"name": "甲", "email": "d1@example.org"}})
-    uow = FakeUnitOfWork(notifications=repo)
+    uow = FakeUnitOfWork(notifications=repo, department_directory=FakeDirectory())
     env = envelope("suggestion_accepted")
     assert n.record_suggestion_event(env, uow, email_enabled=True) == 2
     assert n.record_suggestion_event(env, uow, email_enabled=True) == 0  # claimed already
@@ -156,8 +163,21 @@ def test_an_event_applies_once_even_when_delivered_twice():
     assert len(repo.of("D0001")) == 1 and len(repo.of("D0002")) == 1
 
 
+def test_a_notice_names_the_department_as_the_department_directory_knows_it_when_the_event_arrives():
+    """The suggestion service owns the departments; a rename reaches the notices by its event,
+    not by a new release of shared code."""
+    repo = FakeNotifications()
+    directory = FakeDirectory([{"code": "edu", "name": "宁陕县教育体育和科技局", "short_name": "教育局",
+                                "active": True, "version": 1}])
+    uow = FakeUnitOfWork(notifications=repo, department_directory=directory)
+    n.record_suggestion_event(envelope("suggestion_replied", department="edu", deputies=["D0001"]), uow)
+    directory.upsert({"code": "edu", "name": "宁陕县教育局", "short_name": "县教育局", "active": True, "version": 2})
+    n.record_suggestion_event(envelope("suggestion_replied", department="edu", deputies=["D0001"]), uow)
+    assert [row.body[:4] for row in repo.of("D0001")] == ["教育局已", "县教育局"]
+
+
 def test_an_event_no_deputy_hears_about_is_still_claimed():
-    uow = FakeUnitOfWork(notifications=FakeNotifications())
+    uow = FakeUnitOfWork(notifications=FakeNotifications(), department_directory=FakeDirectory())
     env = envelope("suggestion_submitted", deputies=["D0001"], actor={"role": "deputy", "subject": "D0001"})
     assert n.record_suggestion_event(env, uow) == 0
     assert (n.CONSUMER, env["event_id"]) in uow.processed and uow.commits == 1
@@ -165,7 +185,7 @@ def test_an_event_no_deputy_hears_about_is_still_claimed():
 
 def test_only_deputies_and_staff_have_an_inbox_each_only_their_own():
     repo = FakeNotifications()
-    uow = FakeUnitOfWork(notifications=repo)
+    uow = FakeUnitOfWork(notifications=repo, department_directory=FakeDirectory())
     n.record_suggestion_event(envelope("suggestion_accepted", deputies=["D0001"]), uow)
     me = {"role": "deputy", "subject": "D0001", "username": "D0001"}
     assert n.list_notifications(me, {}, uow)["total"] == 1
@@ -193,7 +213,7 @@ def budget_alert(alert_id=7, **data):
 
 def test_a_raised_budget_alert_is_one_row_of_the_staff_inbox_once():
     repo = FakeNotifications()
-    uow = FakeUnitOfWork(notifications=repo)
+    uow = FakeUnitOfWork(notifications=repo, department_directory=FakeDirectory())
     env = budget_alert()
     assert n.record_budget_alert(env, uow) == 1
     assert n.record_budget_alert(env, uow) == 0  # a redelivery: the event is claimed already

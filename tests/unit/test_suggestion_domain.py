@@ -159,7 +159,9 @@ class FakeDirectory:
 
 class FakeDepartments:
     def get(self, code):
-        return {"code": code} if code in ("edu", "finance", "transport") else None
+        if code == "retired":
+            return {"code": code, "active": False}
+        return {"code": code, "active": True} if code in ("edu", "finance", "transport") else None
 
 
 class FakeRules:
@@ -243,6 +245,9 @@ def test_unknown_department_and_due_date_cap(uow):
     assert "due_date" in info.value.details
     with pytest.raises(Unprocessable):
         handlers.assign(s.id, {"assignments": [{"department": "finance", "role": "co"}]}, STAFF, uow, now=NOW)
+    with pytest.raises(Unprocessable) as info:
+        handlers.assign(s.id, {"assignments": [{"department": "retired", "role": "lead"}]}, STAFF, uow, now=NOW)
+    assert info.value.details == {"department": ["retired no longer takes assignments"]}
 
 
 def test_a_co_handler_sends_views_and_cannot_reply(uow):

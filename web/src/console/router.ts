@@ -11,6 +11,7 @@ import { rosterRoutes } from "./routes/roster";
 import { statisticsRoutes } from "./routes/statistics";
 import { subscriptionRoutes } from "./routes/subscriptions";
 import { ruleRoutes } from "./routes/rules";
+import { departmentListRoutes } from "./routes/departments";
 import { meetingRoutes } from "./routes/meetings";
 import { portalRoutes } from "./routes/portal";
 import { budgetRoutes } from "./routes/budget";
@@ -53,6 +54,7 @@ export const routes: RouteRecordRaw[] = [
       ...statisticsRoutes,
       ...rosterRoutes,
       ...subscriptionRoutes,
+      ...departmentListRoutes,
       ...ruleRoutes,
       ...meetingRoutes,
       ...dutyRoutes,

@@ -8,8 +8,8 @@ const titles = (role: string | null) => menuFor(role).map((route) => route.meta?
 describe("the console menu", () => {
   it("shows each role its own work, in order, and no detail pages", () => {
     expect(titles("department")).toEqual(["首页", "待办建议", "事件订阅"]);
-    expect(titles("staff")).toEqual(["首页", "消息", "建议审查", "代为提交建议", "交办", "延期审批", "逾期督办", "分办规则", "办理统计",
-      "会议表决", "代表名册", "履职活动登记", "履职积分排名", "预算执行监督", "预算预警", "支付数据导入", "稿件管理", "稿件审核",
+    expect(titles("staff")).toEqual(["首页", "消息", "建议审查", "代为提交建议", "交办", "延期审批", "逾期督办", "承办单位", "分办规则",
+      "办理统计", "会议表决", "代表名册", "履职活动登记", "履职积分排名", "预算执行监督", "预算预警", "支付数据导入", "稿件管理", "稿件审核",
       "栏目管理", "信息报送", "事件订阅"]);
     expect(titles("editor")).toEqual(["首页", "稿件管理"]);
     expect(titles("town")).toEqual(["首页", "信息报送"]);
@@ -29,10 +29,10 @@ describe("the console menu's groups", () => {
   const sections = (role: string | null) =>
     menuSectionsFor(role).map((section) => [section.title, section.items.map((route) => route.meta?.title)]);
 
-  it("puts staff's twenty-one entries under the work they belong to", () => {
+  it("puts staff's twenty-two entries under the work they belong to", () => {
     expect(sections("staff")).toEqual([
       ["", ["首页", "消息"]],
-      ["建议办理", ["建议审查", "代为提交建议", "交办", "延期审批", "逾期督办", "分办规则", "办理统计"]],
+      ["建议办理", ["建议审查", "代为提交建议", "交办", "延期审批", "逾期督办", "承办单位", "分办规则", "办理统计"]],
       ["会议", ["会议表决"]],
       ["代表履职", ["代表名册", "履职活动登记", "履职积分排名"]],
       ["预算监督", ["预算执行监督", "预算预警", "支付数据导入"]],
