@@ -114,7 +114,7 @@ export const NETWORK_PROBLEM: Problem = {
   kind: "network", message: "网络连接失败，您填写的内容已保留，请检查网络后重试", fields: {},
 };
 
-interface Answer<T> {
+export interface Answer<T> {
   data?: T;
   error?: unknown;
   response: Response;
