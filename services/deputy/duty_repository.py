@@ -7,6 +7,7 @@ ENTRY_COLUMNS = ("deputy_code", "year", "rule", "part", "evidence_kind", "eviden
                  "occurred_on", "detail", "public", "event_id")
 READ_COLUMNS = ("id", "deputy_code", "year", "rule", "part", "evidence_kind", "evidence_id", "evidence_ref", "title",
                 "occurred_on", "detail", "public", "void")
+ENTRY_BATCH = 2000    # rows per INSERT: 13 columns x 2,000 stays under PostgreSQL's 65,535 parameters
 ACTIVITY_COLUMNS = ("id", "kind", "title", "held_on", "description", "participants", "published", "recorded_by",
                     "created_at")
 
@@ -31,7 +32,6 @@ class DutyRepository:
         if not entries:
             return 0
         columns = ENTRY_COLUMNS + ("void",)
-        placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
         if void:
             conflict = "DO UPDATE SET void = true, event_id = EXCLUDED.event_id, updated_at = now()"
         elif overwrite:
@@ -39,29 +39,32 @@ class DutyRepository:
                         + ", updated_at = now()")
         else:
             conflict = "DO NOTHING"
-        values = [v + (void,) for v in self._values(entries, event_id)]
-        self.cursor.execute(
-            "INSERT INTO duty_entries (" + ", ".join(columns) + ") VALUES "
-            + ", ".join([placeholders] * len(values))
-            + " ON CONFLICT (deputy_code, evidence_kind, evidence_id) " + conflict,
-            [x for row in values for x in row])
-        return self.cursor.rowcount
+        return self._insert_entries(columns, [v + (void,) for v in self._values(entries, event_id)], conflict)
 
     def settle_suggestion(self, entries, event_id):
         """A suggestion is filed: lead and co-signers get their entries (rule, date, title set
         by this event; a status a later event already wrote is kept)."""
         if not entries:
             return 0
-        columns = ENTRY_COLUMNS
+        return self._insert_entries(
+            ENTRY_COLUMNS, self._values(entries, event_id),
+            "DO UPDATE SET rule = EXCLUDED.rule, part = EXCLUDED.part, year = EXCLUDED.year, "
+            "occurred_on = EXCLUDED.occurred_on, title = EXCLUDED.title, evidence_ref = EXCLUDED.evidence_ref, "
+            "updated_at = now()")
+
+    def _insert_entries(self, columns, rows, conflict):
+        """Multi-row INSERT ... ON CONFLICT in batches: one statement takes at most 65,535
+        parameters, and a meeting of a few thousand members writes an entry for each."""
         placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        self.cursor.execute(
-            "INSERT INTO duty_entries (" + ", ".join(columns) + ") VALUES "
-            + ", ".join([placeholders] * len(entries))
-            + " ON CONFLICT (deputy_code, evidence_kind, evidence_id) DO UPDATE SET rule = EXCLUDED.rule, "
-            "part = EXCLUDED.part, year = EXCLUDED.year, occurred_on = EXCLUDED.occurred_on, "
-            "title = EXCLUDED.title, evidence_ref = EXCLUDED.evidence_ref, updated_at = now()",
-            [x for row in self._values(entries, event_id) for x in row])
-        return self.cursor.rowcount
+        written = 0
+        for start in range(0, len(rows), ENTRY_BATCH):
+            batch = rows[start:start + ENTRY_BATCH]
+            self.cursor.execute(
+                "INSERT INTO duty_entries (" + ", ".join(columns) + ") VALUES " + ", ".join([placeholders] * len(batch))
+                + " ON CONFLICT (deputy_code, evidence_kind, evidence_id) " + conflict,
+                [x for row in batch for x in row])
+            written += self.cursor.rowcount
+        return written
 
     def suggestion_status(self, suggestion_id, status, public, extra=None):
         """A suggestion's handling moved on: its entries show the new status (and become

@@ -67,6 +67,14 @@ def test_redelivered_events_apply_once(pool):
     assert (score(pool, A), score(pool, C)) == (base[A] + 2, base[C] - 5)
 
 
+def test_a_meeting_of_more_members_than_one_statement_takes_writes_every_entry(pool):
+    """6,000 members x 13 columns is more than PostgreSQL's 65,535 parameters of one statement
+    (a bench of a plenary this size failed the rebuild): the entries go in batches, all of them."""
+    meeting_id = int(uuid.uuid4().int % 10**9)
+    members = [f"X{n:05d}" for n in range(6000)]
+    assert apply(ended(meeting_id, [(code, "present") for code in members]), pool) == len(members)
+
+
 def test_sign_in_before_or_after_the_end_counts_once(pool):
     meeting_id = int(uuid.uuid4().int % 10**9)
     base = score(pool, A)
