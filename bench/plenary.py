@@ -103,9 +103,14 @@ function request()
     verifying = false
     return requests[1]
   end
+  if sent >= #requests then
+    -- wrk asks for one more (e.g. a connection reopened after the last was sent): a repeat of
+    -- the last request, not a request of its own, so it is not counted as sent
+    return requests[#requests]
+  end
   sent = sent + 1
   if first_sent == 0 then first_sent = now_us() end
-  return requests[math.min(sent, #requests)]
+  return requests[sent]
 end
 
 function response(status, headers, body)
