@@ -42,15 +42,15 @@ class AccountRepository:
                             "must_change_password = false "
                             "WHERE username = %s", (password_hash, username))
 
-    def follow_deputy_status(self, code, active, deputy_version):
-        """The deputy's account follows the deputy's status (a deactivation revokes its
-        tokens); an event older than the one last followed changes nothing."""
+    def follow_status(self, role, subject, active, subject_version):
+        """The account of a deputy or a department follows its subject's status (a deactivation
+        revokes its tokens); an event older than the one last followed changes nothing."""
         self.cursor.execute(
             "UPDATE accounts SET active = %(active)s, subject_version = %(version)s, "
             "token_version = token_version + CASE WHEN active AND NOT %(active)s THEN 1 ELSE 0 END "
-            "WHERE role = 'deputy' AND subject = %(code)s "
+            "WHERE role = %(role)s AND subject = %(subject)s "
             "AND (subject_version IS NULL OR subject_version < %(version)s)",
-            {"active": active, "version": deputy_version, "code": code})
+            {"active": active, "version": subject_version, "role": role, "subject": subject})
         return self.cursor.rowcount
 
 
@@ -199,10 +199,22 @@ def follow_deputy_status(envelope, consumer, uow):
     data = envelope["data"]
     if "status" not in (data.get("changed") or ()):
         return False
+    return _follow_status(envelope, consumer, "deputy", data["code"], data["status"] == "active", uow)
+
+
+def follow_department_status(envelope, consumer, uow):
+    """``department_saved``: the same for a department's sign-in (``dept-<code>``). The event
+    carries the whole department, so every version is followed (an unchanged ``active`` only
+    records the version)."""
+    data = envelope["data"]
+    return _follow_status(envelope, consumer, "department", data["code"], bool(data["active"]), uow)
+
+
+def _follow_status(envelope, consumer, role, subject, active, uow):
     with uow:
         if not uow.claim_event(consumer, envelope["event_id"]):
             return False
-        uow.accounts.follow_deputy_status(data["code"], data["status"] == "active", int(data["version"]))
+        uow.accounts.follow_status(role, subject, active, int(envelope["data"]["version"]))
         uow.commit()
     return True
 

@@ -11,6 +11,7 @@ import eventlet.tpool
 import jwt
 
 from contracts.events import deputy as deputy_events
+from contracts.events import suggestion as suggestion_events
 from gateway import accounts, openapi
 from gateway.duty import DutyRoutes
 from gateway.voters import VoterRoutes
@@ -161,6 +162,11 @@ class GatewayService(NewsRoutes, MediaRoutes, PortalRoutes, PortalResultsRoutes,
     def on_deputy_deputy_updated(self, envelope):
         """A deputy made inactive loses the sign-in and every token at once (see accounts)."""
         accounts.follow_deputy_status(envelope, "gateway.deputy_accounts", self.db())
+
+    @subscribe("suggestion", suggestion_events.DEPARTMENT_SAVED)
+    def on_suggestion_department_saved(self, envelope):
+        """A department made inactive loses its sign-in and every token at once (see accounts)."""
+        accounts.follow_department_status(envelope, "gateway.department_accounts", self.db())
 
     # -- deputies and stations -----------------------------------------------------------
     @api("GET", "/api/v1/deputies", summary="List deputies (filter by level, town, station; search by name)",

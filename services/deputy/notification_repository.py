@@ -50,29 +50,59 @@ class NotificationRepository:
         return len(statuses)
 
     # -- reading the inbox ------------------------------------------------------------------
-    def page(self, deputy, unread_only=False, limit=20, offset=0):
-        where = " WHERE deputy_code = %s" + (" AND read_at IS NULL" if unread_only else "")
+    # A deputy's inbox keeps its read marks on the rows (``read_at``: one reader per row); the
+    # staff's shared inbox keeps one mark per staff member in ``notification_reads``. ``reader``
+    # None means the former; the item's ``read_at`` is the reader's own mark either way.
+    @staticmethod
+    def _inbox(reader):
+        """(SELECT of the items, FROM clause, read-mark expression, parameters) for ``reader``."""
+        if reader is None:
+            source, read_at, params = "notifications n", "n.read_at", ()
+        else:
+            source, read_at, params = ("notifications n LEFT JOIN notification_reads r "
+                                       "ON r.notification_id = n.id AND r.reader = %s", "r.read_at", (reader,))
+        columns = ", ".join(read_at if c == "read_at" else "n." + c for c in ITEM_COLUMNS)
+        return f"SELECT {columns} FROM {source}", source, read_at, params
+
+    def page(self, deputy, unread_only=False, limit=20, offset=0, reader=None):
+        select, source, read_at, params = self._inbox(reader)
+        where = " WHERE n.deputy_code = %s" + (f" AND {read_at} IS NULL" if unread_only else "")
         # newest first by when it happened: events of different types reach the inbox through
         # different queues, so the order of arrival (id) is not the order of events
-        self.cursor.execute(_ITEM_SELECT + where + " ORDER BY occurred_at DESC, id DESC LIMIT %s OFFSET %s",
-                            (deputy, limit, offset))
+        self.cursor.execute(f"{select}{where} ORDER BY n.occurred_at DESC, n.id DESC "
+                            "LIMIT %s OFFSET %s", (*params, deputy, limit, offset))
         items = [_item(row) for row in self.cursor.fetchall()]
-        self.cursor.execute(
-            "SELECT count(*), count(*) FILTER (WHERE read_at IS NULL) FROM notifications WHERE deputy_code = %s",
-            (deputy,))
+        self.cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE {read_at} IS NULL) FROM {source} "
+                            "WHERE n.deputy_code = %s", (*params, deputy))
         total, unread = self.cursor.fetchone()
         return items, (unread if unread_only else total), unread
 
-    def mark_read(self, deputy, notification_id):
-        self.cursor.execute(
-            "UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = %s AND deputy_code = %s "
-            "RETURNING " + ", ".join(ITEM_COLUMNS), (notification_id, deputy))
+    def mark_read(self, deputy, notification_id, reader=None):
+        if reader is None:
+            self.cursor.execute(
+                "UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = %s AND deputy_code = %s "
+                "RETURNING " + ", ".join(ITEM_COLUMNS), (notification_id, deputy))
+        else:
+            # the first mark stays (a second read changes nothing), as read_at's COALESCE above
+            self.cursor.execute(
+                "INSERT INTO notification_reads (notification_id, reader) "
+                "SELECT id, %s FROM notifications WHERE id = %s AND deputy_code = %s "
+                "ON CONFLICT (reader, notification_id) DO NOTHING", (reader, notification_id, deputy))
+            select, _, _, params = self._inbox(reader)
+            self.cursor.execute(f"{select} WHERE n.id = %s AND n.deputy_code = %s",
+                                (*params, notification_id, deputy))
         row = self.cursor.fetchone()
         return _item(row) if row else None
 
-    def mark_all_read(self, deputy):
-        self.cursor.execute("UPDATE notifications SET read_at = now() WHERE deputy_code = %s AND read_at IS NULL",
-                            (deputy,))
+    def mark_all_read(self, deputy, reader=None):
+        if reader is None:
+            self.cursor.execute("UPDATE notifications SET read_at = now() WHERE deputy_code = %s AND read_at IS NULL",
+                                (deputy,))
+        else:
+            self.cursor.execute(
+                "INSERT INTO notification_reads (notification_id, reader) "
+                "SELECT id, %s FROM notifications WHERE deputy_code = %s "
+                "ON CONFLICT (reader, notification_id) DO NOTHING", (reader, deputy))
         return self.cursor.rowcount
 
     # -- e-mail copies (the sender's own connection) -------------------------------------------

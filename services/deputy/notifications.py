@@ -10,7 +10,8 @@ idempotent twice over: ``claim_event`` in the same transaction, and a unique
 
 Budget alerts (issue 11): each ``budget_alert_raised`` becomes one row of the staff's inbox,
 the shared inbox of the standing committee's office (recipient ``STAFF_INBOX`` in the
-``deputy_code`` column; deputies' codes never take that value). The issue sends them to the
+``deputy_code`` column; deputies' codes never take that value); each staff member marks its
+rows read for themself (``notification_reads``). The issue sends them to the
 财经委's members too "if such a group exists in the roster": the roster has no groups, so
 staff only (``budget_alert_recipients``).
 """
@@ -263,28 +264,31 @@ def record_budget_alert(envelope, uow, consumer=CONSUMER):
 
 
 def inbox_of(actor):
-    """The inbox an actor reads: a deputy their own, staff the staff's shared inbox."""
+    """(inbox, reader) of an actor: a deputy reads their own inbox (reader None: the rows' own
+    read marks); a staff member the staff's shared inbox, with read marks of their own."""
     actor = actor or {}
     if actor.get("role") == "staff":
-        return STAFF_INBOX
+        if not actor.get("username"):
+            raise Forbidden("a staff inbox is read by a signed-in staff member", {"role": "staff"})
+        return STAFF_INBOX, actor["username"]
     if actor.get("role") != "deputy" or not actor.get("subject"):
         raise Forbidden("only deputies and staff have a notification inbox", {"role": actor.get("role")})
-    return actor["subject"]
+    return actor["subject"], None
 
 
 def list_notifications(actor, query, uow):
-    deputy = inbox_of(actor)
+    inbox, reader = inbox_of(actor)
     with uow:
         items, total, unread = uow.notifications.page(
-            deputy, unread_only=query.get("unread", False), limit=query.get("limit", 20),
-            offset=query.get("offset", 0))
+            inbox, unread_only=query.get("unread", False), limit=query.get("limit", 20),
+            offset=query.get("offset", 0), reader=reader)
     return {"items": items, "total": total, "unread": unread}
 
 
 def mark_read(actor, notification_id, uow):
-    deputy = inbox_of(actor)
+    inbox, reader = inbox_of(actor)
     with uow:
-        item = uow.notifications.mark_read(deputy, notification_id)
+        item = uow.notifications.mark_read(inbox, notification_id, reader=reader)
         if item is None:
             # another deputy's notification is as unknown as a missing one
             raise NotFound(f"notification {notification_id} not found", {"id": notification_id})
@@ -293,8 +297,8 @@ def mark_read(actor, notification_id, uow):
 
 
 def mark_all_read(actor, uow):
-    deputy = inbox_of(actor)
+    inbox, reader = inbox_of(actor)
     with uow:
-        updated = uow.notifications.mark_all_read(deputy)
+        updated = uow.notifications.mark_all_read(inbox, reader=reader)
         uow.commit()
     return {"updated": updated, "unread": 0}

@@ -105,3 +105,26 @@ def test_staff_give_a_new_department_a_sign_in_and_it_sees_its_own_inbox(client)
     assert_json_error(other, 403)
     assert_json_error(client.post(f"/api/v1/departments/{new_code()}/account", as_user="staff"), 404)
     assert_json_error(client.post(f"/api/v1/departments/{code}/account", as_user="dept-edu"), 403)
+
+
+def test_a_department_made_inactive_loses_its_sign_in_and_its_tokens(client):
+    code = new_code()
+    put(client, code, {"name": "宁陕县撤并局"})
+    account = client.post(f"/api/v1/departments/{code}/account", as_user="staff").json()
+    credentials = {"username": account["username"], "password": account["initial_password"]}
+    token = client.session.post(f"{client.base_url}/api/v1/auth/token", json=credentials, timeout=10).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    inbox_url = f"{client.base_url}/api/v1/departments/{code}/inbox"
+    assert client.session.get(inbox_url, headers=headers, timeout=10).status_code == 200
+
+    put(client, code, {"name": "宁陕县撤并局", "active": False})
+    # the gateway hears department_saved; its token cache forgets within AUTH_CACHE_SECONDS
+    eventually(lambda: client.session.get(inbox_url, headers=headers, timeout=10).status_code == 401, 20,
+               "the inactive department's token refused")
+    # the token fell because the account is inactive (the event is applied): so is the password
+    refused = client.session.post(f"{client.base_url}/api/v1/auth/token", json=credentials, timeout=10)
+    assert_json_error(refused, 401)
+    assert_json_error(client.post(f"/api/v1/departments/{code}/account", as_user="staff"), 409)
+    # (made active again, the account is usable with old tokens still revoked:
+    # tests/integration/test_gateway_accounts.py)
+

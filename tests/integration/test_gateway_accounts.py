@@ -8,6 +8,7 @@ import pytest
 
 from gateway import accounts
 from gateway.signin import ThrottlePolicy
+from kernel.errors import Conflict
 from kernel.config import service_dsn
 from kernel.db import PostgresUnitOfWork
 from tests.integration.helpers import service_pool
@@ -82,6 +83,28 @@ def test_a_password_reset_revokes_and_outranks_older_events(uow, sql, deputy_acc
     assert state(sql, deputy_account) == (True, 2)
     accounts.change_password(deputy_account, "!", uow())
     assert state(sql, deputy_account) == (True, 3)
+
+
+def department_event(code, version, active):
+    return {"event_id": str(uuid.uuid4()), "type": "department_saved",
+            "data": {"code": code, "name": "宁陕县测试局", "short_name": "", "active": active, "version": version}}
+
+
+def test_a_department_account_follows_the_department_being_made_inactive_and_active(uow, sql):
+    code = "t" + uuid.uuid4().hex[:8]
+    username = f"dept-{code}"
+    accounts.issue_department_password({"code": code, "name": "宁陕县测试局", "active": True, "version": 1},
+                                       username, "!", uow())
+    assert state(sql, username) == (True, 0)
+    assert accounts.follow_department_status(department_event(code, 2, False), "t", uow())
+    assert state(sql, username) == (False, 1)
+    accounts.follow_department_status(department_event(code, 1, True), "t", uow())   # older: ignored
+    assert state(sql, username) == (False, 1)
+    assert accounts.follow_department_status(department_event(code, 3, True), "t", uow())
+    assert state(sql, username) == (True, 1)  # usable again; tokens of before stay revoked
+    with pytest.raises(Conflict):
+        accounts.issue_department_password({"code": code, "name": "x", "active": False, "version": 4},
+                                           username, "!", uow())
 
 
 # -- throttling ---------------------------------------------------------------------------------

@@ -298,3 +298,37 @@ def test_a_raised_budget_alert_reaches_the_staff_inbox_once_and_no_deputy(stack,
     other_reads = requests.post(f"{url}/{mine[0]['id']}/read", headers=token(stack, "deputy", someone),
                                               timeout=10)
     assert other_reads.status_code == 404  # a deputy cannot touch the staff's inbox
+
+
+def staff_view(stack, headers, notification_id):
+    """(the notice as this staff member sees it, their unread count)."""
+    page = requests.get(stack["url"] + "/api/v1/me/notifications", params={"limit": 200}, headers=headers,
+                        timeout=10).json()
+    return next(n for n in page["items"] if n["id"] == notification_id), page["unread"]
+
+
+def test_each_staff_member_marks_the_shared_staff_inbox_read_for_themself(stack, broker):
+    alert_id = uuid.uuid4().int % 10**9
+    before = handled("budget_alert_raised")
+    broker.publish(budget_alert_event(alert_id), exchange="budget.events", routing_key="budget_alert_raised")
+    eventually(lambda: handled("budget_alert_raised") >= before + 1, 15, "budget_alert_raised applied")
+    one = account_headers(stack["config"], "staff-" + uuid.uuid4().hex[:8], "staff", None)
+    other = account_headers(stack["config"], "staff-" + uuid.uuid4().hex[:8], "staff", None)
+    items = requests.get(stack["url"] + "/api/v1/me/notifications", params={"limit": 200}, headers=one,
+                         timeout=10).json()["items"]
+    [notice] = [n for n in items if f"预警编号 {alert_id}" in n["body"]]
+    _, others_unread_before = staff_view(stack, other, notice["id"])
+
+    read = requests.post(f"{stack['url']}/api/v1/me/notifications/{notice['id']}/read", headers=one, timeout=10)
+    assert read.status_code == 200 and read.json()["read"] is True and read.json()["read_at"]
+    seen, _ = staff_view(stack, one, notice["id"])
+    assert seen["read"] is True
+    not_seen, others_unread = staff_view(stack, other, notice["id"])
+    assert not_seen["read"] is False and not_seen["read_at"] is None
+    assert others_unread == others_unread_before  # one member's reading changes nobody else's count
+
+    everything = requests.post(stack["url"] + "/api/v1/me/notifications/read-all", headers=other, timeout=10)
+    assert everything.status_code == 200 and everything.json()["updated"] == others_unread_before
+    assert staff_view(stack, other, notice["id"])[1] == 0
+    again = requests.post(f"{stack['url']}/api/v1/me/notifications/{notice['id']}/read", headers=one, timeout=10)
+    assert again.json()["read_at"] == read.json()["read_at"]  # the first mark stays

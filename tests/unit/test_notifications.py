@@ -33,7 +33,7 @@ class FakeNotifications:
     def __init__(self, contacts=None):
         self.people = contacts or {}
         self.rows = {}
-        self.read = set()
+        self.read = {}     # reader (a deputy, or a staff username) -> ids marked read
 
     def contacts(self, codes):
         return {code: self.people[code] for code in codes if code in self.people}
@@ -50,15 +50,25 @@ class FakeNotifications:
     def of(self, code):
         return [row for (_, deputy), row in self.rows.items() if deputy == code]
 
-    def page(self, deputy, unread_only=False, limit=20, offset=0):
-        items = [{"id": i, "subject": row.subject} for i, row in enumerate(self.of(deputy), start=1)]
-        return items[offset:offset + limit], len(items), len(items)
+    def page(self, deputy, unread_only=False, limit=20, offset=0, reader=None):
+        marks = self.read.get(reader or deputy, set())
+        items = [{"id": i, "subject": row.subject, "read": i in marks}
+                 for i, row in enumerate(self.of(deputy), start=1)]
+        unread = [item for item in items if not item["read"]]
+        shown = unread if unread_only else items
+        return shown[offset:offset + limit], len(shown), len(unread)
 
-    def mark_read(self, deputy, notification_id):
-        return {"id": notification_id, "read": True} if notification_id <= len(self.of(deputy)) else None
+    def mark_read(self, deputy, notification_id, reader=None):
+        if notification_id > len(self.of(deputy)):
+            return None
+        self.read.setdefault(reader or deputy, set()).add(notification_id)
+        return {"id": notification_id, "read": True}
 
-    def mark_all_read(self, deputy):
-        return len(self.of(deputy))
+    def mark_all_read(self, deputy, reader=None):
+        marks = self.read.setdefault(reader or deputy, set())
+        before = len(marks)
+        marks.update(range(1, len(self.of(deputy)) + 1))
+        return len(marks) - before
 
 
 # -- texts ------------------------------------------------------------------------------------
@@ -197,7 +207,20 @@ def test_only_deputies_and_staff_have_an_inbox_each_only_their_own():
     assert n.mark_read(me, 1, uow)["read"] is True
     with pytest.raises(NotFound):
         n.mark_read({"role": "deputy", "subject": "D0002"}, 1, uow)
-    assert n.mark_all_read(me, uow) == {"updated": 1, "unread": 0}
+    assert n.mark_all_read(me, uow) == {"updated": 0, "unread": 0}   # the one there is read already
+
+
+def test_staff_share_one_inbox_and_each_reads_it_for_themself():
+    assert n.inbox_of({"role": "staff", "username": "clerk-wang"}) == (n.STAFF_INBOX, "clerk-wang")
+    assert n.inbox_of({"role": "deputy", "subject": "D0001", "username": "D0001"}) == ("D0001", None)
+    with pytest.raises(Forbidden):
+        n.inbox_of({"role": "staff", "username": None})   # whose read marks would these be?
+    uow = FakeUnitOfWork(notifications=FakeNotifications(), department_directory=FakeDirectory())
+    n.record_budget_alert(budget_alert(), uow)
+    wang, li = {"role": "staff", "username": "clerk-wang"}, {"role": "staff", "username": "clerk-li"}
+    n.mark_read(wang, 1, uow)
+    assert n.list_notifications(wang, {}, uow)["unread"] == 0
+    assert n.list_notifications(li, {}, uow)["unread"] == 1
 
 
 def budget_alert(alert_id=7, **data):
