@@ -57,6 +57,12 @@ def check_event_contract(event_type, data, checker=None):
         raise EventContractBroken(event_type, problems)
 
 
+# Record that a consumer handled an event; RETURNING 1 only the first time. Also the first
+# step of repository statements that claim and apply an event at once (kernel/directory.py).
+CLAIM_EVENT = ("INSERT INTO processed_events (consumer, event_id) VALUES (%s, %s) "
+               "ON CONFLICT DO NOTHING RETURNING 1")
+
+
 class UnitOfWork:
     """What use cases see: repositories, ``emit`` for events, ``claim_event`` for
     idempotent consumers, ``commit``. Leaving the block without commit rolls back."""
@@ -104,11 +110,15 @@ class UnitOfWork:
 
 
 class PostgresUnitOfWork(UnitOfWork):
-    def __init__(self, pool, producer, repositories, correlation_id=None, pool_timeout=1.5, readonly=False):
+    def __init__(self, pool, producer, repositories, correlation_id=None, pool_timeout=1.5, readonly=False,
+                 autocommit=False):
         super().__init__()
         # A read-only unit of work runs each statement in autocommit: one round trip per
-        # query instead of BEGIN + query + ROLLBACK.
+        # query instead of BEGIN + query + ROLLBACK. So does one whose use case is a single
+        # statement (``autocommit``: e.g. claim an event and apply it in one statement), which
+        # saves BEGIN and COMMIT; it cannot emit events (the outbox row needs a transaction).
         self.readonly = readonly
+        self.autocommit = readonly or autocommit
         self.pool = pool
         self.producer = producer
         self.repository_factories = repositories
@@ -122,7 +132,7 @@ class PostgresUnitOfWork(UnitOfWork):
             self.connection = self.pool.getconn(timeout=self.pool_timeout)
         except PoolTimeout as exc:
             raise ServiceUnavailable("database unavailable", {"reason": "no database connection"}) from exc
-        if self.readonly:
+        if self.autocommit:
             self.connection.autocommit = True
         self.cursor = self.connection.cursor()
         for name, factory in self.repository_factories.items():
@@ -132,7 +142,7 @@ class PostgresUnitOfWork(UnitOfWork):
     def __exit__(self, exc_type, exc, tb):
         try:
             if self.connection is not None and not self.connection.closed:
-                if self.readonly:
+                if self.autocommit:
                     self.connection.autocommit = False
                 elif self.connection.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                     self.connection.rollback()
@@ -154,9 +164,7 @@ class PostgresUnitOfWork(UnitOfWork):
         return False
 
     def claim_event(self, consumer, event_id):
-        self.cursor.execute(
-            "INSERT INTO processed_events (consumer, event_id) VALUES (%s, %s) "
-            "ON CONFLICT DO NOTHING RETURNING 1", (consumer, event_id))
+        self.cursor.execute(CLAIM_EVENT, (consumer, event_id))
         return self.cursor.fetchone() is not None
 
     def recall(self, scope, key):
@@ -172,6 +180,10 @@ class PostgresUnitOfWork(UnitOfWork):
     def commit(self):
         if self.readonly:
             raise RuntimeError("commit in a read-only unit of work")
+        if self.autocommit:
+            if self.pending_events:
+                raise RuntimeError("events emitted in an autocommit unit of work: their outbox rows need a transaction")
+            return  # every statement committed on its own
         if self.pending_events:
             default_exchange = f"{self.producer}.events"
             # One multi-row INSERT: executemany would switch psycopg to pipeline mode, which
@@ -189,7 +201,7 @@ class PostgresUnitOfWork(UnitOfWork):
 
     def rollback(self):
         self.pending_events = []
-        if self.connection is not None and not self.readonly:
+        if self.connection is not None and not self.autocommit:
             self.connection.rollback()
 
 
@@ -248,9 +260,9 @@ class Database(DependencyProvider):
 
     kill = stop
 
-    def unit_of_work(self, correlation_id=None, readonly=False):
+    def unit_of_work(self, correlation_id=None, readonly=False, autocommit=False):
         return PostgresUnitOfWork(self.pool, self.service, self.repositories, correlation_id=correlation_id,
-                                  pool_timeout=self.pool_timeout, readonly=readonly)
+                                  pool_timeout=self.pool_timeout, readonly=readonly, autocommit=autocommit)
 
     def get_dependency(self, worker_ctx):
         correlation_id = worker_ctx.data.get("correlation_id") or current_correlation_id()
@@ -278,8 +290,8 @@ class UnitOfWorkFactory:
         self.provider = provider
         self.correlation_id = correlation_id
 
-    def __call__(self, readonly=False):
-        return self.provider.unit_of_work(self.correlation_id, readonly)
+    def __call__(self, readonly=False, autocommit=False):
+        return self.provider.unit_of_work(self.correlation_id, readonly, autocommit)
 
     def ping(self):
         return self.provider.ping()

@@ -47,7 +47,7 @@ class DepartmentDirectoryKeeper:
 
     @subscribe("suggestion", suggestion_events.DEPARTMENT_SAVED)
     def on_suggestion_department_saved(self, envelope):
-        apply_department_event(envelope, f"{self.name}.department_directory", self.db())
+        apply_department_event(envelope, f"{self.name}.department_directory", self.db(autocommit=True))
 
     @rpc
     def department_directory(self):

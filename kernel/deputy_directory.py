@@ -43,11 +43,11 @@ class DeputyDirectoryKeeper:
 
     @subscribe("deputy", deputy_events.DEPUTY_REGISTERED)
     def on_deputy_deputy_registered(self, envelope):
-        apply_deputy_event(envelope, f"{self.name}.deputy_directory", self.db())
+        apply_deputy_event(envelope, f"{self.name}.deputy_directory", self.db(autocommit=True))
 
     @subscribe("deputy", deputy_events.DEPUTY_UPDATED)
     def on_deputy_deputy_updated(self, envelope):
-        apply_deputy_event(envelope, f"{self.name}.deputy_directory", self.db())
+        apply_deputy_event(envelope, f"{self.name}.deputy_directory", self.db(autocommit=True))
 
     @rpc
     def directory_entry(self, deputy_id):

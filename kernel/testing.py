@@ -52,6 +52,14 @@ class FakeDirectory:
     def __init__(self, rows=()):
         self.rows = {row["code"]: {**row, "applied_count": 1} for row in rows}
         self.upserts = 0
+        self.claimed = set()    # (consumer, event_id) pairs upsert_once has applied
+
+    def upsert_once(self, consumer, event_id, row):
+        if (consumer, event_id) in self.claimed:
+            return False
+        self.claimed.add((consumer, event_id))
+        self.upsert(row)
+        return True
 
     def upsert(self, row):
         self.upserts += 1

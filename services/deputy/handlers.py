@@ -21,16 +21,17 @@ def register_deputy(command, uow, idempotency_key=None):
             earlier = uow.recall("register_deputy", idempotency_key)
             if earlier is not None:
                 return uow.deputies.get(earlier["code"])
-        code = command.get("code") or uow.deputies.next_code()
-        deputy = Deputy(**{**command, "code": code, "version": 1})
+        # no code given: the repository numbers the deputy as it inserts (one statement)
+        deputy = Deputy(**{**command, "code": command.get("code"), "version": 1})
         _check_station(uow, deputy)
-        if deputy.phone and uow.deputies.phone_taken(deputy.phone):
+        taken = uow.deputies.add(deputy)
+        if taken == "phone":
             raise Conflict("phone already registered", {"phone": ["another deputy has this phone number"]})
-        if not uow.deputies.add(deputy):
-            raise Conflict(f"deputy {code} already exists", {"code": [f"{code} is taken"]})
-        uow.emit(events.DEPUTY_REGISTERED, deputy.event_data(), aggregate_id=code)
+        if taken == "code":
+            raise Conflict(f"deputy {deputy.code} already exists", {"code": [f"{deputy.code} is taken"]})
+        uow.emit(events.DEPUTY_REGISTERED, deputy.event_data(), aggregate_id=deputy.code)
         if idempotency_key:
-            uow.remember("register_deputy", idempotency_key, {"code": code})
+            uow.remember("register_deputy", idempotency_key, {"code": deputy.code})
         uow.commit()
     return deputy
 

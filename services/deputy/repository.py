@@ -1,4 +1,6 @@
 """SQL for the deputy schema. Returns domain objects."""
+import psycopg
+
 from kernel.department_directory import DepartmentDirectoryRepository
 from kernel.sqlwhere import Where
 from services.deputy.domain import Deputy, Station
@@ -9,6 +11,7 @@ from services.deputy.voters_repository import VoterRepository
 DEPUTY_COLUMNS = ("code", "name", "gender", "ethnicity", "birth_year", "level", "town", "station_code",
                   "term", "occupation", "phone", "email", "status", "version")
 STATION_COLUMNS = ("code", "name", "level", "town", "parent_code", "address", "reception_day")
+PHONE_CONSTRAINT = "deputies_phone_key"
 _DEPUTY_SELECT = "SELECT " + ", ".join(DEPUTY_COLUMNS) + " FROM deputies"
 
 
@@ -21,21 +24,31 @@ class DeputyRepository:
         row = self.cursor.fetchone()
         return Deputy(*row) if row else None
 
-    def next_code(self):
-        self.cursor.execute("SELECT nextval('deputy_number_seq')")
-        return "D%04d" % self.cursor.fetchone()[0]
-
     def phone_taken(self, phone, except_code=None):
         self.cursor.execute("SELECT 1 FROM deputies WHERE phone = %s AND code IS DISTINCT FROM %s",
                             (phone, except_code))
         return self.cursor.fetchone() is not None
 
     def add(self, deputy):
-        values = [getattr(deputy, c) for c in DEPUTY_COLUMNS]
-        self.cursor.execute(
-            "INSERT INTO deputies (" + ", ".join(DEPUTY_COLUMNS) + ") VALUES ("
-            + ", ".join(["%s"] * len(DEPUTY_COLUMNS)) + ") ON CONFLICT (code) DO NOTHING RETURNING 1", values)
-        return self.cursor.fetchone() is not None
+        """Insert a new deputy in one statement. A deputy without a code is numbered from the
+        sequence (``deputy.code`` is set). None, or the unique field that is taken: "code" or
+        "phone" (the phone's unique constraint decides; no SELECT first)."""
+        columns = DEPUTY_COLUMNS[1:]
+        try:
+            self.cursor.execute(
+                "INSERT INTO deputies (" + ", ".join(DEPUTY_COLUMNS) + ") VALUES ("
+                "COALESCE(%s, (SELECT 'D' || lpad(n::text, greatest(4, length(n::text)), '0') "
+                "FROM nextval('deputy_number_seq') AS n)), " + ", ".join(["%s"] * len(columns)) + ") "
+                "ON CONFLICT (code) DO NOTHING RETURNING code", [deputy.code] + [getattr(deputy, c) for c in columns])
+        except psycopg.errors.UniqueViolation as exc:
+            if exc.diag.constraint_name == PHONE_CONSTRAINT:
+                return "phone"
+            raise
+        row = self.cursor.fetchone()
+        if row is None:
+            return "code"
+        deputy.code = row[0]
+        return None
 
     def save(self, deputy, changed):
         assignments = ", ".join(f"{name} = %s" for name in changed)

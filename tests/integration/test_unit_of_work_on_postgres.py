@@ -15,6 +15,7 @@ from kernel.bootstrap import role_name
 from kernel.db import EventContractBroken, PostgresUnitOfWork
 from kernel.deputy_directory import DeputyDirectoryRepository
 from kernel.envelope import new_envelope
+from kernel.errors import ValidationFailed
 from services.deputy import handlers as deputy_handlers
 from services.deputy import notifications as n
 from services.deputy.repository import REPOSITORIES as DEPUTY_REPOSITORIES
@@ -36,8 +37,9 @@ def deputy_pool(demo_loaded):
         yield pool
 
 
-def directory_uow(pool):
-    return PostgresUnitOfWork(pool, "suggestion", {"deputy_directory": DeputyDirectoryRepository}, pool_timeout=30)
+def directory_uow(pool, autocommit=False):
+    return PostgresUnitOfWork(pool, "suggestion", {"deputy_directory": DeputyDirectoryRepository}, pool_timeout=30,
+                              autocommit=autocommit)
 
 
 def new_code():
@@ -100,33 +102,47 @@ def test_older_version_never_moves_the_row_back_on_postgres(suggestion_pool):
 
 # -- only on PostgreSQL: concurrent transactions ------------------------------------------------
 def test_concurrent_deliveries_of_one_event_apply_once_on_postgres(suggestion_pool, admin_db, prepared):
-    """Two consumers' transactions take the same event at once (a redelivery racing the
-    first delivery): the second claim waits for the first transaction and then finds it."""
+    """Two copies of one event at once (a redelivery racing the first delivery): the first's
+    claim-and-upsert statement is held uncommitted; the second, in autocommit as the consumers
+    run it, waits on that claim and then finds it taken."""
     code = new_code()
     envelope = event(code)
-    both_claimed = threading.Barrier(2, timeout=30)
+    first_applied, release = threading.Event(), threading.Event()
 
-    class Racing(DeputyDirectoryRepository):
-        def upsert(self, row):
-            try:
-                both_claimed.wait()  # never reached by a claim that waits on the other: broken below
-            except threading.BrokenBarrierError:
-                pass
-            super().upsert(row)
+    class HeldOpen(PostgresUnitOfWork):
+        def commit(self):
+            first_applied.set()
+            release.wait(30)
+            super().commit()
 
-    def deliver():
-        uow = PostgresUnitOfWork(suggestion_pool, "suggestion", {"deputy_directory": Racing}, pool_timeout=30)
+    def deliver(uow):
         return deputy_directory.apply_deputy_event(envelope, "suggestion.deputy_directory", uow)
 
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        first, second = pool.submit(deliver), pool.submit(deliver)
-        # one claim blocks on the other's uncommitted row, so only one reaches upsert: let it go
-        eventually_one_waiting(admin_db, role_name(prepared, "suggestion"))
-        both_claimed.abort()
-        results = sorted([first.result(timeout=30), second.result(timeout=30)])
-    assert results == [False, True]
+        first = pool.submit(deliver, HeldOpen(suggestion_pool, "suggestion",
+                                              {"deputy_directory": DeputyDirectoryRepository}, pool_timeout=30))
+        assert first_applied.wait(30)
+        second = pool.submit(deliver, directory_uow(suggestion_pool, autocommit=True))
+        eventually_one_waiting(admin_db, role_name(prepared, "suggestion"))   # on the first's claim
+        release.set()
+        assert (first.result(timeout=30), second.result(timeout=30)) == (True, False)
     assert deputy_directory.lookup(code, directory_uow(suggestion_pool))["applied_count"] == 1
     assert claims(admin_db, envelope["event_id"]) == ["suggestion.deputy_directory"]
+
+
+def test_an_event_applied_in_autocommit_is_claimed_with_its_row_on_postgres(suggestion_pool, admin_db):
+    """The consumers' one-statement apply: row and claim are written together, a second copy
+    writes neither, and a failing upsert leaves no claim (so a redelivery can still apply it)."""
+    code = new_code()
+    envelope = event(code)
+    assert deputy_directory.apply_deputy_event(envelope, "c", directory_uow(suggestion_pool, autocommit=True))
+    assert not deputy_directory.apply_deputy_event(envelope, "c", directory_uow(suggestion_pool, autocommit=True))
+    assert deputy_directory.lookup(code, directory_uow(suggestion_pool))["applied_count"] == 1
+    broken = event(new_code())
+    broken["data"]["term"] = "not a number"
+    with pytest.raises(ValidationFailed):
+        deputy_directory.apply_deputy_event(broken, "c", directory_uow(suggestion_pool, autocommit=True))
+    assert claims(admin_db, broken["event_id"]) == []
 
 
 def eventually_one_waiting(admin_db, role):
@@ -134,7 +150,7 @@ def eventually_one_waiting(admin_db, role):
     from tests.support.platform import eventually
     eventually(lambda: admin_db.execute(
         "SELECT count(*) FROM pg_stat_activity WHERE usename = %s AND wait_event_type = 'Lock' "
-        "AND query LIKE 'INSERT INTO processed_events%%'", (role,)).fetchone()[0] == 1, 30,
+        "AND query LIKE '%%INSERT INTO processed_events%%'", (role,)).fetchone()[0] == 1, 30,
         "the second claim to wait for the first transaction")
 
 

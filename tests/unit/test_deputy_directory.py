@@ -31,7 +31,7 @@ def test_each_consumer_claims_separately():
     envelope = event()
     assert deputy_directory.apply_deputy_event(envelope, "suggestion.deputy_directory", uow)
     assert deputy_directory.apply_deputy_event(envelope, "voting.deputy_directory", uow)
-    assert uow.processed == {("suggestion.deputy_directory", envelope["event_id"]),
+    assert uow.deputy_directory.claimed == {("suggestion.deputy_directory", envelope["event_id"]),
                              ("voting.deputy_directory", envelope["event_id"])}
 
 

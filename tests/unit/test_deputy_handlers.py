@@ -29,18 +29,19 @@ class FakeDeputies:
         deputy = self.rows.get(code)
         return copy.deepcopy(deputy) if deputy else None
 
-    def next_code(self):
-        self.number += 1
-        return "D%04d" % self.number
-
     def phone_taken(self, phone, except_code=None):
         return any(d.phone == phone and d.code != except_code for d in self.rows.values())
 
     def add(self, deputy):
         if deputy.code in self.rows:
-            return False
+            return "code"
+        if deputy.phone and self.phone_taken(deputy.phone):
+            return "phone"
+        if deputy.code is None:
+            self.number += 1
+            deputy.code = "D%04d" % self.number
         self.rows[deputy.code] = copy.deepcopy(deputy)
-        return True
+        return None
 
     def save(self, deputy, changed):
         self.rows[deputy.code] = copy.deepcopy(deputy)
