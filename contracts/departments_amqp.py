@@ -12,7 +12,10 @@ department:
 * a RabbitMQ user ``dept-<code>`` (prefix ``DEPARTMENT_AMQP_USER_PREFIX``) whose only permission on the platform's vhost is to
   read its own queues (``^department\\.<code>(\\.dlq)?$``): no configure, no write;
 
-and the queue of the platform's webhook deliverer (``webhooks.departments``, bound ``#``).
+and the queue of the platform's webhook deliverer (``webhooks.departments``), bound ``<code>.#``
+only for the departments that have a webhook (``bind_webhook_queue``: the webhooks service
+binds a department when its first webhook is registered, and all of them at its start), so a
+department event nobody turns into a webhook call costs no delivery, decode and database read.
 
 The suggestion service owns the departments and declares all this: at bootstrap for every
 department in its table, and for a new one before the department's row commits
@@ -108,8 +111,26 @@ def department_queue_object(code, limit):
 
 
 def webhook_queue_object(limit):
-    return Queue(WEBHOOK_QUEUE, exchange=exchange(), routing_key="#", durable=True, auto_delete=False,
-                 queue_arguments=quorum_arguments(WEBHOOK_QUEUE, limit))
+    """The webhook deliverer's queue, declared unbound: its bindings are per department
+    (``bind_webhook_queue``)."""
+    return Queue(WEBHOOK_QUEUE, durable=True, auto_delete=False, queue_arguments=quorum_arguments(WEBHOOK_QUEUE, limit))
+
+
+CATCH_ALL = "#"   # the webhook queue's binding before per-department ones: removed at the service's start
+
+
+def bind_webhook_queue(config, codes, catch_all=False):
+    """Bind the webhook deliverer's queue to each department of ``codes`` (``<code>.#``);
+    ``catch_all``: bind ``#`` too (when which departments have webhooks cannot be read),
+    else remove a ``#`` binding left from older versions. Idempotent."""
+    codes = checked_codes(codes)
+    with Connection(config["AMQP_URI"], connect_timeout=5) as connection:
+        channel = connection.default_channel
+        for routing_key in [f"{code}.#" for code in codes] + ([CATCH_ALL] if catch_all else []):
+            channel.queue_bind(WEBHOOK_QUEUE, EXCHANGE, routing_key)
+        if not catch_all:
+            channel.queue_unbind(WEBHOOK_QUEUE, EXCHANGE, CATCH_ALL)
+    return len(codes)
 
 
 # -- credentials -------------------------------------------------------------------------

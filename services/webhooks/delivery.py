@@ -1,7 +1,7 @@
 """Webhook delivery: the intake consumer and the delivery workers (nameko extensions).
 
-Intake: a consumer of the quorum queue ``webhooks.departments`` (bound ``#`` to the
-``suggestion.departments`` exchange) stores one ``deliveries`` row per interested webhook
+Intake: a consumer of the quorum queue ``webhooks.departments`` (bound ``<code>.#`` to the
+``suggestion.departments`` exchange for each department that has a webhook) stores one ``deliveries`` row per interested webhook
 in the same transaction as the processed-event record, then acks. A failure requeues the
 message after a short back-off (x-delivery-count); past the queue's delivery limit the
 broker dead-letters it to ``webhooks.departments.dlq``.
@@ -22,6 +22,7 @@ from collections import Counter
 from functools import partial
 
 import eventlet
+import psycopg
 from eventlet.event import Event
 from marshmallow import ValidationError
 from nameko.extensions import DependencyProvider
@@ -35,7 +36,7 @@ from kernel.envelope import ENVELOPE_SCHEMA
 from kernel.metrics import LATENCY_BUCKETS
 from contracts import departments_amqp
 from services.webhooks.outbound import TIMEOUT, WebhookSender
-from services.webhooks.repository import DeliveryQueue
+from services.webhooks.repository import DeliveryQueue, WebhookRepository
 from services.webhooks.domain import (DELIVERY_HEADER, EVENT_HEADER, PERMANENT_ERRORS, SIGNATURE_HEADER, outcome,
                                       retry_delay, sign, webhook_secret)
 from services.webhooks.targets import TargetPolicy
@@ -64,6 +65,7 @@ class DepartmentEventConsumer(Consumer):
         # its own queue only (with the exchanges); the departments' queues are the suggestion
         # service's, which owns the departments
         departments_amqp.declare_queues(self.container.config, codes=())
+        bind_departments_with_webhooks(self.container.config, self.container.service_name)
         super().setup()
 
     def handle_message(self, body, message):
@@ -107,6 +109,23 @@ class DepartmentEventConsumer(Consumer):
 
 
 consume_department_events = DepartmentEventConsumer.decorator
+
+
+def bind_departments_with_webhooks(config, service):
+    """At start: the intake queue bound to every department that has a webhook (registering one
+    binds it at once; a rebuilt broker or an older version's catch-all binding is put right
+    here). Bindings only grow: a replica never unbinds what another one just bound. If the
+    database cannot be read, bind everything (``#``): costlier, nothing missed, and the next
+    start narrows it again."""
+    try:
+        with psycopg.connect(service_dsn(config, service), connect_timeout=3) as conn:
+            codes = WebhookRepository(conn.cursor()).departments_with_webhooks()
+    except psycopg.Error as exc:
+        log.warning("departments with webhooks not readable (%s): the intake takes every department's events",
+                    type(exc).__name__)
+        departments_amqp.bind_webhook_queue(config, [], catch_all=True)
+        return
+    departments_amqp.bind_webhook_queue(config, codes)
 
 
 class Claimed:

@@ -35,10 +35,12 @@ def check_access(actor, department, departments):
         raise Forbidden("a department manages only its own webhooks", {"department": department})
 
 
-def register_webhook(command, uow, master_key, policy):
+def register_webhook(command, uow, master_key, policy, subscribe_department):
     """command: department, url, events, description, actor; policy: a targets.TargetPolicy.
     Stores the URL normalised (the host as it will be called). Returns the webhook with its
-    secret (the only time the secret is shown)."""
+    secret (the only time the secret is shown). ``subscribe_department(code)`` makes the
+    department's events reach the intake (binds its queue) before the webhook commits, so no
+    event after the answer is missed; it raises if it cannot, and nothing is stored."""
     try:
         target = check_url(command["url"], policy)
     except TargetRefused as refused:
@@ -51,6 +53,7 @@ def register_webhook(command, uow, master_key, policy):
             raise ValidationFailed("too many webhooks", {"url": [f"at most {MAX_WEBHOOKS_PER_DEPARTMENT} "
                                                                  "webhooks per department"]})
         uow.webhooks.add(webhook)
+        subscribe_department(webhook.department)
         uow.commit()
     return dict(_plain(webhook.as_dict()), secret=webhook_secret(master_key, webhook.id, webhook.secret_salt))
 

@@ -33,6 +33,11 @@ class WebhookRepository:
                             "WHERE department = %s AND deleted_at IS NULL ORDER BY created_at, id", (department,))
         return [_webhook(row) for row in self.cursor.fetchall()]
 
+    def departments_with_webhooks(self):
+        """Codes of the departments that have an active webhook (the intake queue's bindings)."""
+        self.cursor.execute("SELECT DISTINCT department FROM webhooks WHERE deleted_at IS NULL ORDER BY department")
+        return [row[0] for row in self.cursor.fetchall()]
+
     def count_active(self, department):
         self.cursor.execute("SELECT count(*) FROM webhooks WHERE department = %s AND deleted_at IS NULL",
                             (department,))

@@ -9,13 +9,16 @@ queues and AMQP users.
 """
 import logging
 
+from kombu.exceptions import OperationalError as BrokerError
+
+from contracts import departments_amqp
 from kernel.consumer import rpc
 from kernel.db import Database, make_pool
 from kernel.department_directory import DepartmentDirectoryKeeper
 from kernel.metrics import set_work_gauge, work_gauge
 from kernel.service import PlatformService
 from kernel.timers import ConfiguredTimer
-from kernel.errors import load_payload as load
+from kernel.errors import ServiceUnavailable, load_payload as load
 from services.webhooks import handlers
 from services.webhooks.delivery import WebhookDispatcher, consume_department_events
 from services.webhooks.repository import REPOSITORIES
@@ -53,6 +56,13 @@ class WebhooksService(DepartmentDirectoryKeeper, PlatformService):
         body["ready"] = all(body["checks"].values())
         return body
 
+    def _subscribe_department(self, code):
+        try:
+            departments_amqp.bind_webhook_queue(self.config, [code])
+        except (BrokerError, OSError) as exc:
+            raise ServiceUnavailable("the department's events could not be subscribed to",
+                                     {"reason": type(exc).__name__}) from exc
+
     @ConfiguredTimer.decorator("WORK_GAUGES_SECONDS", 15)
     def refresh_work_gauges(self):
         """webhooks_deliveries_waiting{status}: what the WebhookDeliveriesDying alert watches."""
@@ -68,7 +78,7 @@ class WebhooksService(DepartmentDirectoryKeeper, PlatformService):
         handlers.check_access(actor, department, self._departments())
         command = dict(load(WebhookCreateSchema(), payload), department=department, actor=actor)
         created = handlers.register_webhook(command, self.db(), self.config.get("WEBHOOK_SIGNING_SECRET", ""),
-                                            TargetPolicy.from_config(self.config))
+                                            TargetPolicy.from_config(self.config), self._subscribe_department)
         return WebhookCreatedSchema().dump(created)
 
     @rpc

@@ -120,3 +120,18 @@ def deputy_envelope(event_type="deputy_registered", code=None, version=1, **data
 def counter_value(counter, *labels):
     """Current value of a prometheus counter (the in-process services share our registry)."""
     return (counter.labels(*labels) if labels else counter)._value.get()
+
+
+def start_webhooks_knowing_departments(start_service, config, **overrides):
+    """The webhooks service in-process, once its department directory holds every department.
+    It learns them from ``department_saved``, which only the suggestion service's relay
+    publishes: that service is started too (in a full run an earlier test's may have done it;
+    alone, this module would otherwise see "no department edu")."""
+    from services.suggestion.service import SuggestionService
+    from services.webhooks.service import WebhooksService
+    from tests.support.platform import departments_known_everywhere
+
+    start_service(SuggestionService)
+    container = start_service(WebhooksService, **overrides)
+    departments_known_everywhere(config["DATABASE_URL"], keepers=("webhooks",))
+    return container

@@ -2,16 +2,19 @@
 database, real local HTTP endpoints, department events published to
 ``suggestion.departments`` as the suggestion service's relay publishes them."""
 import datetime
+import urllib.parse
 import uuid
 
 import pytest
 from kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
+from contracts import departments_amqp
 from contracts.departments_amqp import EXCHANGE, WEBHOOK_QUEUE
 from services.webhooks.domain import verify
 from services.webhooks.service import WebhooksService
-from tests.integration.test_department_amqp import department_event
+from tests.integration.test_department_amqp import department_event, management_get
 from tests.integration.webhook_server import RecordingServer
+from tests.integration.helpers import start_webhooks_knowing_departments
 from tests.support.platform import eventually
 
 FAST_RETRIES = dict(WEBHOOK_RETRY_BASE_SECONDS=0.2, WEBHOOK_RETRY_FACTOR=2, WEBHOOK_MAX_ATTEMPTS=3,
@@ -26,9 +29,9 @@ STAFF = {"role": "staff", "subject": None, "username": "staff"}
 
 
 @pytest.fixture
-def webhooks(start_service, broker):
+def webhooks(start_service, broker, prepared):
     broker.purge(WEBHOOK_QUEUE)
-    return start_service(WebhooksService, **FAST_RETRIES)
+    return start_webhooks_knowing_departments(start_service, prepared, **FAST_RETRIES)
 
 
 @pytest.fixture
@@ -101,6 +104,28 @@ def test_event_filter_and_other_departments_events_are_not_sent(webhooks, cluste
         assert [__import__("json").loads(r.body)["event_id"] for r in server.requests] == [closed["event_id"]]
 
 
+def webhook_queue_bindings(config):
+    """Routing keys that bind the intake queue to the departments' exchange (management API)."""
+    vhost = urllib.parse.quote(departments_amqp.vhost_of(config["AMQP_URI"]), safe="")
+    return {b["routing_key"] for b in management_get(config, f"/exchanges/{vhost}/{EXCHANGE}/bindings/source")
+            if b["destination"] == WEBHOOK_QUEUE}
+
+
+def test_only_departments_with_a_webhook_reach_the_intake(webhooks, cluster, broker, clean_hooks, prepared):
+    """Department events nobody turns into a webhook call are not routed to the intake at all
+    (no catch-all binding); a department's first webhook binds it before it is stored."""
+    bound = webhook_queue_bindings(prepared)
+    assert "#" not in bound and "veterans.#" not in bound   # no test registers one for veterans
+    with RecordingServer() as server:
+        register(cluster, "justice", server.url + "/justice")
+        assert "justice.#" in webhook_queue_bindings(prepared)
+        publish(broker, department_event("veterans", "suggestion_assigned"), "veterans")
+        sent = department_event("justice", "suggestion_assigned")
+        publish(broker, sent, "justice")
+        eventually(lambda: server.requests, 10, "the justice event delivered")
+        assert __import__("json").loads(server.requests[0].body)["event_id"] == sent["event_id"]
+
+
 def test_failing_webhook_is_retried_with_backoff_then_dead_while_others_get_theirs_promptly(
         webhooks, cluster, broker, clean_hooks):
     with RecordingServer(status=500) as failing, RecordingServer(delay=5) as slow, RecordingServer() as healthy:
@@ -157,10 +182,10 @@ def test_failing_webhook_is_retried_with_backoff_then_dead_while_others_get_thei
         assert delivered[0]["attempts"] == 4 and len(failing.requests) == 10
 
 
-def test_pending_deliveries_survive_a_restart_and_succeed_once(start_service, cluster, broker, clean_hooks):
+def test_pending_deliveries_survive_a_restart_and_succeed_once(start_service, cluster, broker, clean_hooks, prepared):
     broker.purge(WEBHOOK_QUEUE)
-    first = start_service(WebhooksService, **dict(FAST_RETRIES, WEBHOOK_RETRY_BASE_SECONDS=1.5,
-                                                  WEBHOOK_MAX_ATTEMPTS=5))
+    first = start_webhooks_knowing_departments(start_service, prepared, **dict(
+        FAST_RETRIES, WEBHOOK_RETRY_BASE_SECONDS=1.5, WEBHOOK_MAX_ATTEMPTS=5))
     with RecordingServer(fail_first=1) as server:
         register(cluster, "civil", server.url + "/hook")
         envelope = department_event("civil")

@@ -18,6 +18,7 @@ from services.webhooks.outbound import WebhookSender, system_resolver
 from services.webhooks.service import WebhooksService
 from services.webhooks.targets import TargetPolicy, address_problem
 from tests.integration.test_department_amqp import department_event
+from tests.integration.helpers import start_webhooks_knowing_departments
 from tests.integration.webhook_server import RecordingServer
 from tests.support.platform import eventually
 
@@ -129,13 +130,13 @@ def actor(department):
 
 
 @pytest.fixture
-def strict_webhooks(start_service, broker, admin_db):
+def strict_webhooks(start_service, broker, admin_db, prepared):
     """The webhooks service in-process with WEBHOOK_ALLOW_PRIVATE_TARGETS off; returns its
     dispatcher (to stand in for DNS)."""
     admin_db.execute("UPDATE webhooks.webhooks SET deleted_at = now() WHERE deleted_at IS NULL")
     admin_db.execute("UPDATE webhooks.deliveries SET status = 'cancelled' WHERE status = 'pending'")
     broker.purge(WEBHOOK_QUEUE)
-    container = start_service(WebhooksService, WEBHOOK_ALLOW_PRIVATE_TARGETS=False, WEBHOOK_MAX_ATTEMPTS=5,
+    container = start_webhooks_knowing_departments(start_service, prepared, WEBHOOK_ALLOW_PRIVATE_TARGETS=False, WEBHOOK_MAX_ATTEMPTS=5,
                               WEBHOOK_RETRY_BASE_SECONDS=0.1, WEBHOOK_POLL_SECONDS=0.05, WEBHOOK_TIMEOUT_SECONDS=1)
     return next(d for d in container.dependencies if isinstance(d, WebhookDispatcher))
 
