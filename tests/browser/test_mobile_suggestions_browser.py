@@ -58,6 +58,22 @@ def test_home_shows_my_suggestions_meetings_unread_notifications_and_figures(pho
     screenshot(phone, "mobile-home.png")
 
 
+def test_home_lists_the_newest_ten_suggestions_and_shows_the_rest_on_request(phone, gateway, client):
+    deputy = with_own_password(client, new_deputy(client))
+    titles = [file_suggestion(client, deputy, unique(f"关于第{n}件事的建议"))["title"] for n in range(12)]
+    sign_in(phone, gateway, deputy)
+    mine = phone.locator("[aria-label=我的建议]")
+    expect(mine.locator(".van-cell")).to_have_count(10)
+    expect(mine.get_by_text(titles[-1])).to_be_visible()          # newest first
+    expect(mine.get_by_text(titles[0])).to_have_count(0)
+    figures = phone.locator("[aria-label=履职概况]")
+    expect(figures.locator(".van-grid-item", has_text="提出建议").locator(".figure")).to_have_text("12")
+    phone.get_by_role("button", name="显示全部 12 件").click()
+    expect(mine.locator(".van-cell")).to_have_count(12)
+    expect(mine.get_by_text(titles[0])).to_be_visible()
+    expect(phone.get_by_role("button", name="显示全部 12 件")).to_have_count(0)
+
+
 def test_file_a_suggestion_that_survives_a_reload_and_a_lost_answer(phone, gateway, client):
     deputy = with_own_password(client, new_deputy(client))
     co_signer = with_own_password(client, new_deputy(client, name="联名" + uuid.uuid4().hex[:4].upper(), town="城关镇"))
