@@ -73,6 +73,9 @@ class GuardedQueueConsumer(QueueConsumer):
         for provider, consumer in self._consumers.items():
             if hasattr(provider, "on_decode_error"):
                 consumer.on_decode_error = provider.on_decode_error
+            # a provider whose messages need no ack (RPC replies) is consumed with no_ack: the
+            # broker forgets a message once sent, and the provider's ack becomes a no-op (kombu)
+            consumer.no_ack = bool(getattr(provider, "consume_without_ack", False))
         return consumers
 
     # nameko only catches amqp's ConnectionError here; a socket error (connection reset by

@@ -93,8 +93,11 @@ class _DeadlineReply:
 
 
 class GuardedReplyListener(ReplyListener):
-    # acks replies through the consumer that survives a broken connection (kernel.consumer)
+    # through the consumer that survives a broken connection (kernel.consumer)
     queue_consumer = GuardedQueueConsumer()
+    # A reply is transient (its queue dies with this process, the caller waits in memory):
+    # acking each one was a frame both ways per call for nothing (2.5% of the gateway's CPU).
+    consume_without_ack = True
 
 
 class ServiceRpc(DependencyProvider):
