@@ -2,7 +2,6 @@
 
 ITEM_COLUMNS = ("id", "event_type", "suggestion_id", "suggestion_number", "alert_id", "subject", "body",
                 "occurred_at", "created_at", "read_at", "email_status")
-_ITEM_SELECT = "SELECT " + ", ".join(ITEM_COLUMNS) + " FROM notifications"
 INSERT_COLUMNS = ("deputy_code", "event_id", "event_type", "suggestion_id", "suggestion_number", "subject",
                   "body", "occurred_at", "email_to", "email_status", "alert_id")
 EMAIL_WAKE_CHANNEL = "deputy_notification_email"

@@ -1,8 +1,9 @@
 """Webhook delivery: the intake consumer and the delivery workers (nameko extensions).
 
 Intake: a consumer of the quorum queue ``webhooks.departments`` (bound ``<code>.#`` to the
-``suggestion.departments`` exchange for each department that has a webhook) stores one ``deliveries`` row per interested webhook
-in the same transaction as the processed-event record, then acks. A failure requeues the
+``suggestion.departments`` exchange for each department that has a webhook) stores one
+``deliveries`` row per interested webhook in the same transaction as the processed-event
+record, then acks. A failure requeues the
 message after a short back-off (x-delivery-count); past the queue's delivery limit the
 broker dead-letters it to ``webhooks.departments.dlq``.
 

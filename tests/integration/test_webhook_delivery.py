@@ -2,6 +2,7 @@
 database, real local HTTP endpoints, department events published to
 ``suggestion.departments`` as the suggestion service's relay publishes them."""
 import datetime
+import json
 import urllib.parse
 import uuid
 
@@ -123,7 +124,7 @@ def test_only_departments_with_a_webhook_reach_the_intake(webhooks, cluster, bro
         sent = department_event("justice", "suggestion_assigned")
         publish(broker, sent, "justice")
         eventually(lambda: server.requests, 10, "the justice event delivered")
-        assert __import__("json").loads(server.requests[0].body)["event_id"] == sent["event_id"]
+        assert json.loads(server.requests[0].body)["event_id"] == sent["event_id"]
 
 
 def test_failing_webhook_is_retried_with_backoff_then_dead_while_others_get_theirs_promptly(

@@ -136,8 +136,9 @@ def strict_webhooks(start_service, broker, admin_db, prepared):
     admin_db.execute("UPDATE webhooks.webhooks SET deleted_at = now() WHERE deleted_at IS NULL")
     admin_db.execute("UPDATE webhooks.deliveries SET status = 'cancelled' WHERE status = 'pending'")
     broker.purge(WEBHOOK_QUEUE)
-    container = start_webhooks_knowing_departments(start_service, prepared, WEBHOOK_ALLOW_PRIVATE_TARGETS=False, WEBHOOK_MAX_ATTEMPTS=5,
-                              WEBHOOK_RETRY_BASE_SECONDS=0.1, WEBHOOK_POLL_SECONDS=0.05, WEBHOOK_TIMEOUT_SECONDS=1)
+    container = start_webhooks_knowing_departments(
+        start_service, prepared, WEBHOOK_ALLOW_PRIVATE_TARGETS=False, WEBHOOK_MAX_ATTEMPTS=5,
+        WEBHOOK_RETRY_BASE_SECONDS=0.1, WEBHOOK_POLL_SECONDS=0.05, WEBHOOK_TIMEOUT_SECONDS=1)
     return next(d for d in container.dependencies if isinstance(d, WebhookDispatcher))
 
 
