@@ -5,6 +5,7 @@ import json
 import uuid
 
 import pika
+import psycopg
 
 from kernel.config import service_dsn
 from kernel.db import make_pool
@@ -123,15 +124,16 @@ def counter_value(counter, *labels):
 
 
 def start_webhooks_knowing_departments(start_service, config, **overrides):
-    """The webhooks service in-process, once its department directory holds every department.
-    It learns them from ``department_saved``, which only the suggestion service's relay
-    publishes: that service is started too (in a full run an earlier test's may have done it;
-    alone, this module would otherwise see "no department edu")."""
-    from services.suggestion.service import SuggestionService
+    """The webhooks service in-process, its department directory holding every department.
+    The directory is filled here from the suggestion service's table, as its ``department_saved``
+    events would fill it (that path has tests of its own: tests/e2e/test_departments_e2e.py).
+    Otherwise these tests depend on an earlier test having run the suggestion relay (alone they
+    see "no department edu"), and starting that relay here would publish other tests' leftover
+    events to the very departments these tests register webhooks for."""
     from services.webhooks.service import WebhooksService
-    from tests.support.platform import departments_known_everywhere
 
-    start_service(SuggestionService)
-    container = start_service(WebhooksService, **overrides)
-    departments_known_everywhere(config["DATABASE_URL"], keepers=("webhooks",))
-    return container
+    with psycopg.connect(config["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute("INSERT INTO webhooks.department_directory (code, name, short_name, active, version) "
+                     "SELECT code, name, short_name, active, version FROM suggestion.departments "
+                     "ON CONFLICT (code) DO NOTHING")
+    return start_service(WebhooksService, **overrides)
